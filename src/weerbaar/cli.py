@@ -1,0 +1,218 @@
+"""The ``weerbaar`` command line: parse, call one service, render with Rich.
+
+Errors: every :class:`~weerbaar.errors.WeerbaarError` becomes a one-paragraph message on stderr
+and its exit code (2 for invalid input); no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import click
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from weerbaar import __version__
+from weerbaar.domain import Language
+from weerbaar.errors import WeerbaarError
+from weerbaar.io import EXAMPLES, example_path
+from weerbaar.methods.registry import get_profile, profile_names
+from weerbaar.render import describe_profile
+from weerbaar.services import AssessmentRun, run_assessment
+
+app = typer.Typer(
+    name="weerbaar",
+    help="Run a national security strategy cycle: method profiles, scenario scoring, risk diagram.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+profiles_app = typer.Typer(help="List and show method profiles.", invoke_without_command=True)
+app.add_typer(profiles_app, name="profiles")
+
+out = Console(soft_wrap=False)
+err = Console(stderr=True)
+
+
+class Lang(StrEnum):
+    nl = "nl"
+    en = "en"
+
+
+LangOption = Annotated[Lang, typer.Option("--lang", help="Language of class names and labels.")]
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
+) -> None:
+    if version:
+        out.print(f"weerbaar {__version__}")
+        raise typer.Exit()
+
+
+@profiles_app.callback()
+def profiles_list(ctx: typer.Context, lang: LangOption = Lang.en) -> None:
+    """List the shipped method profiles."""
+    if ctx.invoked_subcommand is not None:
+        return
+    table = Table(title="Method profiles")
+    for col in ("id", "year", "name", "interests", "criteria", "version", "hash"):
+        table.add_column(col)
+    for name in profile_names():
+        p = get_profile(name)
+        table.add_row(p.id, str(p.year), p.name.get(lang.value), str(len(p.interests)),
+                      str(len(p.criteria)), p.version, p.content_hash[:12])
+    out.print(table)
+
+
+@profiles_app.command("show")
+def profiles_show(name: str, lang: LangOption = Lang.en) -> None:
+    """Show one profile: interests, criteria, scales and the provenance of every number."""
+    describe_profile(get_profile(name), lang.value, out)
+
+
+@app.command("example")
+def example(
+    name: Annotated[str, typer.Argument(help=f"One of: {', '.join(EXAMPLES)}")] = "midterm-2021",
+    output: Annotated[Path | None, typer.Option("--out", "-o", help="Write a copy here.")] = None,
+) -> None:
+    """Show where a shipped example workspace is, or copy it to edit it."""
+    source = example_path(name)
+    if output is None:
+        out.print(f"example:{name}  ({source})")
+        return
+    if output.exists():
+        raise click.UsageError(f"{output} exists; not overwriting it")
+    output.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    out.print(f"wrote {output}")
+
+
+@app.command("assess")
+def assess_cmd(
+    workspace: Annotated[str, typer.Argument(
+        help="Workspace YAML file, or example:NAME for a shipped example.")],
+    diagram: Annotated[list[Path] | None, typer.Option(
+        "--diagram", help="Write the risk diagram to FILE.svg or FILE.png (repeatable).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
+    profile_weights: Annotated[str | None, typer.Option(
+        "--profile-weights", help="Preference profile (named weights) to aggregate with.")] = None,
+    method: Annotated[str | None, typer.Option(
+        "--method", help="Aggregation method: weighted_sum or max_class.")] = None,
+    denominator: Annotated[str | None, typer.Option(
+        "--denominator", help="X rule for the weighted sum: all or applicable.")] = None,
+    compare_with: Annotated[str | None, typer.Option(
+        "--compare-with", help="Earlier workspace drawn grey in the diagram's background.")] = None,
+    compare_methods: Annotated[bool, typer.Option(
+        "--compare-methods", help="Report where aggregation methods rank differently.")] = False,
+    iso_risk: Annotated[bool, typer.Option("--iso-risk", help="Draw iso-risk lines.")] = False,
+    lang: LangOption = Lang.en,
+) -> None:
+    """Aggregate every scenario's impact and likelihood; print the table, draw the diagram."""
+    run = run_assessment(
+        workspace, method=method, preference=profile_weights, denominator=denominator,
+        diagrams=diagram or (), compare_with=compare_with, compare_methods_=compare_methods,
+        lang=lang.value, iso_risk=iso_risk,
+    )
+    if as_json:
+        _print_json(run, compare_methods)
+        return
+    _print_table(run, lang.value)
+
+
+def _print_json(run: AssessmentRun, with_comparison: bool) -> None:
+    a = run.assessment
+    rows = []
+    for r in a.results:
+        row = r.to_dict()
+        row.update({"profile": a.profile_id, "profile_hash": a.profile_hash, "method": a.method,
+                    "preference": a.preference, "denominator": a.denominator})
+        rows.append(row)
+    payload: object = rows
+    if with_comparison and run.comparison is not None:
+        payload = {"results": rows, "method_comparison": run.comparison.to_dict()}
+    sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+
+
+def _print_table(run: AssessmentRun, lang: Language) -> None:
+    a, ws, profile = run.assessment, run.workspace, run.profile
+    impact, like = profile.impact, profile.likelihood_scale
+    title = f"{ws.title or 'Assessment'} — {profile.name.get(lang)} ({a.method}, {a.preference})"
+    table = Table(title=title, title_justify="left")
+    table.add_column("scenario")
+    table.add_column("theme")
+    table.add_column("impact", justify="right")
+    table.add_column("class")
+    table.add_column("likelihood", justify="right")
+    table.add_column("class")
+    table.add_column("provisional")
+    ordered = sorted(a.results, key=lambda r: -(r.impact_position.ev if r.impact_position else -9))
+    for r in ordered:
+        theme = ws.theme(r.theme).name.get(lang) if r.theme in {t.id for t in ws.themes} else r.theme
+        ipos = f"{r.impact_position.ev:.2f}" if r.impact_position else "—"
+        icls = (f"{r.impact_class} {impact.level(r.impact_class).name.get(lang)}"
+                if r.impact_class else "below A" if r.impact_position else "—")
+        lpos = f"{r.likelihood_position.ev:.1f}" if r.likelihood_position else "—"
+        lcls = (f"{r.likelihood_code} {like.level(r.likelihood_class).name.get(lang)}"
+                if r.likelihood_class and r.likelihood_code else "—")
+        flag = "yes" if r.provisional else ""
+        table.add_row(r.id, theme, ipos, icls, lpos, lcls, flag)
+    out.print(table)
+    for r in ordered:
+        if r.provisional:
+            reasons = "; ".join(f"{w.what} ({w.status.value})" for w in r.weak_values)
+            out.print(f"  provisional: {r.id} rests on {reasons}", highlight=False)
+    if ws.illustrative:
+        out.print("[bold]Illustrative scores[/bold]: not an official assessment.")
+    for c in a.caveats:
+        out.print(f"[yellow]All results rest on an {c.status.value} value[/yellow]: {c.what}"
+                  if c.status.value[0] in "aeiou" else
+                  f"[yellow]All results rest on a {c.status.value} value[/yellow]: {c.what}"
+                  + (f" — {c.note}" if c.note else ""))
+    if run.comparison is not None:
+        _print_comparison(run)
+    for path in run.diagrams:
+        out.print(f"Risk diagram written to {path}")
+
+
+def _print_comparison(run: AssessmentRun) -> None:
+    cmp = run.comparison
+    assert cmp is not None
+    table = Table(title="Where aggregation methods rank scenarios differently", title_justify="left")
+    table.add_column("scenario")
+    for m in cmp.methods:
+        table.add_column(f"rank {m}", justify="right")
+    for shift in cmp.shifts[:15]:
+        table.add_row(shift.scenario, *(f"{shift.ranks[m]:g}" for m in cmp.methods))
+    out.print(table)
+    for (a, b), tau in cmp.tau.items():
+        out.print(f"Kendall τ_b {a} vs {b}: {tau:.2f}; "
+                  f"{len(cmp.reversed_pairs[(a, b)])} scenario pairs in reversed order")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    command = typer.main.get_command(app)
+    try:
+        command.main(args=argv, prog_name="weerbaar", standalone_mode=False)
+    except WeerbaarError as exc:
+        err.print(f"[bold red]error:[/bold red] {exc}", highlight=False, markup=True)
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Abort:
+        err.print("aborted")
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

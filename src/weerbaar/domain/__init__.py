@@ -1,0 +1,37 @@
+"""Typed models of the strategy cycle. No I/O, no web, database or report library."""
+
+from weerbaar.domain.scale import Level, OrdinalScale
+from weerbaar.domain.scenario import RiskCategory, Scenario, Theme, ThemeKind, Workspace
+from weerbaar.domain.scores import (
+    BOUNDS,
+    Bound,
+    Conversion,
+    CriterionScore,
+    LikelihoodScore,
+    ScenarioType,
+    ScoreRange,
+)
+from weerbaar.domain.text import LANGUAGES, Language, LocalText, Provenance, Status, weakest
+
+__all__ = [
+    "BOUNDS",
+    "LANGUAGES",
+    "Bound",
+    "Conversion",
+    "CriterionScore",
+    "Language",
+    "Level",
+    "LikelihoodScore",
+    "LocalText",
+    "OrdinalScale",
+    "Provenance",
+    "RiskCategory",
+    "Scenario",
+    "ScenarioType",
+    "ScoreRange",
+    "Status",
+    "Theme",
+    "ThemeKind",
+    "Workspace",
+    "weakest",
+]

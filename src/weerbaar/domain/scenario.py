@@ -1,0 +1,71 @@
+"""Scenarios, themes and risk categories: what is scored and how it is grouped."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from weerbaar.domain.scores import CriterionScore, LikelihoodScore, ScenarioType
+from weerbaar.domain.text import LocalText
+
+
+class ThemeKind(StrEnum):
+    """Threat themes get an approach verdict; generic instruments (crisis management) do not."""
+
+    THREAT = "threat"
+    GENERIC = "generic"
+
+
+class RiskCategory(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    name: LocalText
+
+
+class Theme(BaseModel):
+    """A security theme of the strategy with the risk categories grouped under it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    name: LocalText
+    kind: ThemeKind = ThemeKind.THREAT
+    colour: str | None = None
+    risk_categories: tuple[RiskCategory, ...] = ()
+
+
+class Scenario(BaseModel):
+    """A concrete, plausible worst-case story within a risk category, with its scores."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    title: str
+    theme: str
+    risk_category: str | None = None
+    type: ScenarioType
+    narrative: str | None = None
+    impact: dict[str, CriterionScore] = Field(default_factory=dict)
+    likelihood: LikelihoodScore | None = None
+
+
+class Workspace(BaseModel):
+    """A set of themes and scored scenarios against one named method profile."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    profile: str
+    title: str | None = None
+    language: str = "nl"
+    illustrative: bool = False
+    note: str | None = None
+    themes: tuple[Theme, ...] = ()
+    scenarios: tuple[Scenario, ...] = ()
+
+    def theme(self, theme_id: str) -> Theme:
+        for t in self.themes:
+            if t.id == theme_id:
+                return t
+        raise KeyError(theme_id)

@@ -1,0 +1,101 @@
+"""The one exception tree of weerbaar.
+
+Every error a user can cause is a :class:`WeerbaarError`. Errors about a user's file name the file,
+the place in it (key path, line, sheet) and what was expected, so the message alone lets the user
+fix the input. The CLI maps these to exit codes in one place (``weerbaar.cli``); nothing else
+catches them to print tracebacks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+KeyPath = Sequence[str | int]
+
+
+def format_key_path(path: KeyPath) -> str:
+    """Render a key path the way users read it: ``scenarios[3].impact.2.1.ev``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(top level)"
+
+
+class WeerbaarError(Exception):
+    """Base of every error weerbaar raises on purpose."""
+
+    exit_code = 1
+
+
+class InvalidInput(WeerbaarError):
+    """Input (a file, an argument, a form value) does not meet what was expected."""
+
+    exit_code = 2
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | Path | None = None,
+        location: KeyPath | None = None,
+        line: int | None = None,
+        expected: str | None = None,
+    ) -> None:
+        self.message = message
+        self.source = str(source) if source is not None else None
+        self.location = list(location) if location is not None else None
+        self.line = line
+        self.expected = expected
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        where = []
+        if self.source:
+            where.append(self.source)
+        if self.location is not None:
+            where.append(f"key {format_key_path(self.location)}")
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        text = self.message
+        if self.expected:
+            text += f" (expected {self.expected})"
+        return f"{', '.join(where)}: {text}" if where else text
+
+
+class NotFound(WeerbaarError):
+    """A named thing (profile, scenario, cycle) does not exist."""
+
+    exit_code = 3
+
+
+class Conflict(WeerbaarError):
+    """An update was made against a stale revision; nothing was overwritten."""
+
+    exit_code = 4
+
+
+class MethodError(WeerbaarError):
+    """The method cannot produce a defensible result (e.g. it needs a value that is unknown)."""
+
+    exit_code = 5
+
+
+class PermissionDenied(WeerbaarError):
+    """The user may not do or see this."""
+
+    exit_code = 6
+
+
+class FieldProblem(ValueError):
+    """Raised inside model validators to point at a nested key (``("criteria", 3, "interest")``).
+
+    Validation code turns it into an :class:`InvalidInput` whose key path ends with ``path``.
+    """
+
+    def __init__(self, message: str, path: KeyPath = ()) -> None:
+        super().__init__(message)
+        self.path = list(path)

@@ -1,0 +1,281 @@
+"""Workspace files: a human-readable YAML description of scenarios and scores.
+
+The file format is defined by :class:`WorkspaceFile` (JSON Schema in ``docs/workspace.schema.json``).
+Loading validates the structure, resolves class codes and natural-unit values against the named
+method profile, and reports the first problem with the file, key path and line.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from weerbaar.domain import (
+    BOUNDS,
+    Bound,
+    Conversion,
+    CriterionScore,
+    LikelihoodScore,
+    Scenario,
+    ScenarioType,
+    ScoreRange,
+    Theme,
+    Workspace,
+)
+from weerbaar.errors import InvalidInput, KeyPath, MethodError, NotFound
+from weerbaar.methods.profile import CriterionKind, MethodProfile
+from weerbaar.methods.registry import get_profile
+from weerbaar.methods.scales import (
+    class_for_value,
+    likelihood_class_for_probability,
+    parse_natural_value,
+    window_probability,
+)
+from weerbaar.util.yamlfile import LineMap, invalid_from_validation, line_of, read_yaml
+
+SCHEMA_ID = "weerbaar.workspace/1"
+EXAMPLES = {
+    "nvs-2019": "nvs-2019.yaml",
+    "midterm-2021": "midterm-2021.yaml",
+}
+EXAMPLE_PREFIX = "example:"
+
+Value = str | float
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CriterionInput(_Input):
+    """A criterion score: class codes or natural-unit values; limits default to the EV."""
+
+    ev: Value = Field(description="Expected value: a class (X, A–E) or a value such as '250 fatalities'.")
+    ll: Value | None = Field(default=None, description="Lower limit (default: the expected value).")
+    ul: Value | None = Field(default=None, description="Upper limit (default: the expected value).")
+    reasoning: str | None = None
+
+
+class LikelihoodInput(_Input):
+    """Likelihood as classes (half classes such as 'C-high' allowed) or as a probability."""
+
+    ev: str | None = None
+    ll: str | None = None
+    ul: str | None = None
+    probability: float | None = Field(
+        default=None, description="Probability of occurrence within the horizon (0.02 = 2 %)."
+    )
+    probability_low: float | None = None
+    probability_high: float | None = None
+    horizon_years: float | None = None
+    annual_probability: float | None = None
+    reasoning: str | None = None
+
+
+class ScenarioInput(_Input):
+    id: str = Field(min_length=1, max_length=100)
+    title: str = Field(min_length=1)
+    theme: str
+    risk_category: str | None = None
+    type: ScenarioType
+    narrative: str | None = None
+    impact: dict[str, Value | CriterionInput] = Field(default_factory=dict)
+    likelihood: str | LikelihoodInput | None = None
+
+
+class WorkspaceFile(_Input):
+    """The top level of a workspace file."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True,
+                              json_schema_extra={"$id": SCHEMA_ID})
+
+    schema_: Literal["weerbaar.workspace/1"] = Field(alias="schema")
+    title: str | None = None
+    profile: str
+    language: Literal["nl", "en"] = "nl"
+    illustrative: bool = False
+    note: str | None = None
+    themes: list[Theme] = Field(default_factory=list)
+    scenarios: list[ScenarioInput] = Field(default_factory=list)
+
+
+def workspace_json_schema() -> dict[str, Any]:
+    """JSON Schema of the workspace file format (written to ``docs/workspace.schema.json``)."""
+    schema = WorkspaceFile.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+def example_path(name: str) -> Path:
+    """Path of a shipped example workspace (``nvs-2019``, ``midterm-2021``)."""
+    if name not in EXAMPLES:
+        raise NotFound(f"no example {name!r}; shipped examples: {', '.join(EXAMPLES)}")
+    with resources.as_file(resources.files("weerbaar.data.examples") / EXAMPLES[name]) as p:
+        return Path(p)
+
+
+class _Resolver:
+    """Turns validated input into domain objects, reporting problems with file and key path."""
+
+    def __init__(self, source: Path, lines: LineMap, profile: MethodProfile) -> None:
+        self.source, self.lines, self.profile = source, lines, profile
+
+    def fail(self, message: str, path: KeyPath, expected: str | None = None) -> InvalidInput:
+        return InvalidInput(message, source=self.source, location=path,
+                            line=line_of(self.lines, path), expected=expected)
+
+    def criterion_score(self, cid: str, raw: Value | CriterionInput, path: KeyPath) -> CriterionScore:
+        try:
+            criterion = self.profile.criterion(cid)
+        except KeyError:
+            ids = ", ".join(c.id for c in self.profile.criteria)
+            raise self.fail(f"criterion {cid!r} is not in profile {self.profile.id}", path,
+                            f"one of {ids}") from None
+        entry = raw if isinstance(raw, CriterionInput) else CriterionInput(ev=raw)
+        scale = self.profile.impact
+        positions: dict[Bound, float] = {}
+        conversions: list[Conversion] = []
+        for bound in BOUNDS:
+            value = getattr(entry, bound)
+            value = entry.ev if value is None else value
+            where = [*path, bound] if isinstance(raw, CriterionInput) else list(path)
+            numeric = isinstance(value, int | float) and not isinstance(value, bool)
+            try:
+                if not numeric or criterion.kind is not CriterionKind.QUANTITATIVE:
+                    try:
+                        positions[bound] = scale.parse(str(value))
+                        continue
+                    except ValueError:
+                        if criterion.kind is not CriterionKind.QUANTITATIVE:
+                            raise
+                amount, _ = parse_natural_value(value, criterion)
+                na = scale.not_applicable.code if scale.not_applicable else scale.codes[0]
+                conv = class_for_value(amount, criterion, bound=bound, entered=str(value),
+                                       not_applicable=na)
+                conversions.append(conv)
+                positions[bound] = scale.parse(conv.code)
+            except (ValueError, MethodError) as exc:
+                raise self.fail(str(exc), where) from None
+        try:
+            rng = ScoreRange(**positions)
+        except ValidationError as exc:
+            msg = exc.errors()[0]["msg"].removeprefix("Value error, ")
+            codes = {b: scale.code(p) for b, p in positions.items()}
+            raise self.fail(f"{msg} ({codes['ll']} / {codes['ev']} / {codes['ul']})", path) from None
+        return CriterionScore(criterion=cid, range=rng, reasoning=entry.reasoning,
+                              conversions=tuple(conversions))
+
+    def likelihood(self, raw: str | LikelihoodInput, kind: ScenarioType,
+                   path: KeyPath) -> LikelihoodScore:
+        entry = raw if isinstance(raw, LikelihoodInput) else LikelihoodInput(ev=raw)
+        scale = self.profile.likelihood_scale
+        basis = self.profile.likelihood.basis(kind)
+        probabilistic = (entry.probability, entry.annual_probability)
+        conversions: list[Conversion] = []
+        positions: dict[Bound, float] = {}
+        try:
+            if any(p is not None for p in probabilistic):
+                if entry.ev is not None or entry.ll is not None or entry.ul is not None:
+                    raise ValueError("give either classes (ev/ll/ul) or a probability, not both")
+                horizon = basis.horizon_years.value if basis.horizon_years else None
+                if entry.annual_probability is not None:
+                    if horizon is None:
+                        raise MethodError("the profile has no planning horizon for this type")
+                    central = window_probability(entry.annual_probability, horizon)
+                    given_horizon: float | None = horizon
+                    entered = f"annual probability {entry.annual_probability:g}"
+                else:
+                    assert entry.probability is not None
+                    central, given_horizon = entry.probability, entry.horizon_years
+                    entered = f"probability {entry.probability:g}"
+                probs = {"ev": central, "ll": entry.probability_low, "ul": entry.probability_high}
+                for bound in BOUNDS:
+                    p = probs[bound]
+                    p = central if p is None else p
+                    code, status, source, rule = likelihood_class_for_probability(
+                        p, basis, horizon_years=given_horizon)
+                    positions[bound] = scale.parse(code)
+                    conversions.append(Conversion(
+                        bound=bound, entered=entered if bound == "ev" else f"probability {p:g}",
+                        value=p, unit="probability", code=code, threshold_status=status,
+                        threshold_source=source, rule=rule))
+            else:
+                if entry.ev is None:
+                    raise ValueError("likelihood needs 'ev' (a class) or 'probability'")
+                for bound in BOUNDS:
+                    value = getattr(entry, bound)
+                    positions[bound] = scale.parse(entry.ev if value is None else value)
+            rng = ScoreRange(**positions)
+        except ValidationError as exc:
+            msg = exc.errors()[0]["msg"].removeprefix("Value error, ")
+            raise self.fail(msg, path) from None
+        except (ValueError, MethodError) as exc:
+            raise self.fail(str(exc), path, f"a class: {scale.describe_codes()}") from None
+        return LikelihoodScore(range=rng, reasoning=entry.reasoning,
+                               conversions=tuple(conversions))
+
+    def scenario(self, index: int, raw: ScenarioInput, themes: dict[str, Theme]) -> Scenario:
+        path: list[str | int] = ["scenarios", index]
+        if raw.theme not in themes:
+            raise self.fail(f"theme {raw.theme!r} is not defined under 'themes'", [*path, "theme"],
+                            f"one of {', '.join(themes) or '(no themes defined)'}")
+        categories = {c.id for c in themes[raw.theme].risk_categories}
+        if raw.risk_category is not None and raw.risk_category not in categories:
+            raise self.fail(
+                f"risk category {raw.risk_category!r} is not under theme {raw.theme!r}",
+                [*path, "risk_category"], f"one of {', '.join(sorted(categories)) or '(none)'}")
+        impact = {cid: self.criterion_score(cid, value, [*path, "impact", cid])
+                  for cid, value in raw.impact.items()}
+        likelihood = (None if raw.likelihood is None
+                      else self.likelihood(raw.likelihood, raw.type, [*path, "likelihood"]))
+        return Scenario(id=raw.id, title=raw.title, theme=raw.theme,
+                        risk_category=raw.risk_category, type=raw.type, narrative=raw.narrative,
+                        impact=impact, likelihood=likelihood)
+
+
+def load_workspace(path: Path | str, *, profile: MethodProfile | None = None) -> Workspace:
+    """Load a workspace file (or ``example:NAME``) and resolve it against its method profile."""
+    text = None
+    if isinstance(path, str) and path.startswith(EXAMPLE_PREFIX):
+        name = path.removeprefix(EXAMPLE_PREFIX)
+        real = example_path(name)
+        text = real.read_text(encoding="utf-8")
+        path = Path(f"example:{name}")
+    path = Path(path)
+    data, lines = read_yaml(path, text=text)
+    if not isinstance(data, dict):
+        raise InvalidInput("a workspace must be a mapping", source=path, line=1,
+                           expected="keys 'schema', 'profile', 'themes', 'scenarios'")
+    try:
+        parsed = WorkspaceFile.model_validate(data)
+    except ValidationError as exc:
+        raise invalid_from_validation(exc, source=path, lines=lines) from None
+    if profile is None:
+        try:
+            profile = get_profile(parsed.profile)
+        except NotFound as exc:
+            raise InvalidInput(str(exc), source=path, location=["profile"],
+                               line=line_of(lines, ["profile"])) from None
+    elif profile.id != parsed.profile:
+        raise InvalidInput(f"workspace is for profile {parsed.profile!r}", source=path,
+                           location=["profile"], expected=profile.id)
+    resolver = _Resolver(path, lines, profile)
+    themes: dict[str, Theme] = {}
+    for index, theme in enumerate(parsed.themes):
+        if theme.id in themes:
+            raise resolver.fail(f"theme id {theme.id!r} is used twice", ["themes", index, "id"])
+        themes[theme.id] = theme
+    scenarios: list[Scenario] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(parsed.scenarios):
+        if raw.id in seen:
+            raise resolver.fail(f"scenario id {raw.id!r} is used twice",
+                                ["scenarios", index, "id"], "unique scenario ids")
+        seen.add(raw.id)
+        scenarios.append(resolver.scenario(index, raw, themes))
+    return Workspace(profile=profile.id, title=parsed.title, language=parsed.language,
+                     illustrative=parsed.illustrative, note=parsed.note,
+                     themes=tuple(themes.values()), scenarios=tuple(scenarios))

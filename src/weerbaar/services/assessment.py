@@ -1,0 +1,74 @@
+"""Use case: assess a workspace, optionally draw its risk diagram and compare methods."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from weerbaar.domain import Language, Workspace
+from weerbaar.errors import InvalidInput
+from weerbaar.io import load_workspace
+from weerbaar.methods.assessment import assess, compare_methods
+from weerbaar.methods.profile import Denominator, MethodProfile
+from weerbaar.methods.ranking import RankComparison
+from weerbaar.methods.registry import get_profile
+from weerbaar.methods.results import Assessment
+
+
+@dataclass(frozen=True)
+class AssessmentRun:
+    workspace: Workspace
+    profile: MethodProfile
+    assessment: Assessment
+    background: Assessment | None = None
+    comparison: RankComparison | None = None
+    diagrams: tuple[Path, ...] = field(default=())
+
+
+def run_assessment(
+    workspace: str | Path,
+    *,
+    method: str | None = None,
+    preference: str | None = None,
+    denominator: str | None = None,
+    diagrams: Sequence[str | Path] = (),
+    compare_with: str | Path | None = None,
+    compare_methods_: bool = False,
+    lang: Language = "en",
+    iso_risk: bool = False,
+) -> AssessmentRun:
+    """Load a workspace, assess it, and write the requested risk diagrams."""
+    rule = None
+    if denominator is not None:
+        try:
+            rule = Denominator(denominator)
+        except ValueError:
+            raise InvalidInput(f"unknown denominator rule {denominator!r}", location=["--denominator"],
+                               expected="'all' or 'applicable'") from None
+    ws = load_workspace(str(workspace))
+    profile = get_profile(ws.profile)
+    result = assess(ws.scenarios, profile, method=method, preference=preference,
+                    denominator=rule, title=ws.title)
+    background = None
+    if compare_with is not None:
+        earlier = load_workspace(str(compare_with))
+        earlier_profile = get_profile(earlier.profile)
+        background = assess(earlier.scenarios, earlier_profile, method=result.method
+                            if earlier_profile.id == profile.id else None,
+                            preference=preference if earlier_profile.id == profile.id else None,
+                            denominator=rule, title=earlier.title)
+    comparison = (compare_methods(ws.scenarios, profile, preference=preference, denominator=rule)
+                  if compare_methods_ else None)
+    written: list[Path] = []
+    if diagrams:
+        from weerbaar.reports.diagram import draw_risk_diagram
+
+        for target in diagrams:
+            path = Path(target)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            draw_risk_diagram(result, profile, ws.themes, path, lang=lang,
+                              background=background, iso_risk=iso_risk, title=ws.title)
+            written.append(path)
+    return AssessmentRun(workspace=ws, profile=profile, assessment=result,
+                         background=background, comparison=comparison, diagrams=tuple(written))

@@ -1,0 +1,156 @@
+"""Read YAML files so that every error names the file, the key path and the line.
+
+PyYAML's node tree keeps the line of every key; we walk it once alongside the data to build a map
+from key path to line, then translate pydantic validation errors into :class:`InvalidInput`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from weerbaar.errors import FieldProblem, InvalidInput
+
+M = TypeVar("M", bound=BaseModel)
+LineMap = dict[tuple[str | int, ...], int]
+MAX_BYTES = 20 * 1024 * 1024
+
+
+class _SafeLoader(yaml.SafeLoader):
+    """SafeLoader that keeps keys such as ``2.1`` and ``"1"`` as strings and rejects duplicates."""
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if isinstance(key, float | int) and not isinstance(key, bool):
+            key = key_node.value
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        seen[key] = key_node.start_mark.line + 1
+    mapping: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node)
+        if isinstance(key, float | int) and not isinstance(key, bool):
+            key = key_node.value
+        mapping[key] = loader.construct_object(value_node, deep=True)
+    return mapping
+
+
+_SafeLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _lines(node: yaml.Node, path: tuple[str | int, ...], out: LineMap) -> None:
+    out[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            out[(*path, key)] = key_node.start_mark.line + 1
+            _lines(value_node, (*path, key), out)
+            out[(*path, key)] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _lines(item, (*path, index), out)
+
+
+def read_yaml(path: Path, *, text: str | None = None) -> tuple[Any, LineMap]:
+    """Parse a YAML file; return the data and a map of key path -> line number."""
+    if text is None:
+        if not path.exists():
+            raise InvalidInput("file not found", source=path, expected="an existing YAML file")
+        if path.stat().st_size > MAX_BYTES:
+            raise InvalidInput("file too large", source=path, expected=f"at most {MAX_BYTES} bytes")
+        text = path.read_text(encoding="utf-8")
+    try:
+        data = yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - SafeLoader subclass
+        node = yaml.compose(text, Loader=_SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        raise InvalidInput(
+            f"not valid YAML: {exc.problem or exc}", source=path, line=line,
+            expected="well-formed YAML",
+        ) from None
+    except yaml.YAMLError as exc:
+        raise InvalidInput(f"not valid YAML: {exc}", source=path) from None
+    lines: LineMap = {}
+    if node is not None:
+        _lines(node, (), lines)
+    return data, lines
+
+
+def line_of(lines: LineMap, location: Sequence[str | int]) -> int | None:
+    """The line of the deepest known prefix of a key path."""
+    loc = tuple(location)
+    while loc:
+        if loc in lines:
+            return lines[loc]
+        loc = loc[:-1]
+    return lines.get(())
+
+
+def _clean_loc(loc: Sequence[str | int]) -> list[str | int]:
+    # pydantic inserts union/generic branch names ("function-after[...]", "Fact[...]"); drop them.
+    out: list[str | int] = []
+    for part in loc:
+        if isinstance(part, str) and ("[" in part or part.startswith("function-")):
+            continue
+        out.append(part)
+    return out
+
+
+def invalid_from_validation(
+    exc: ValidationError, *, source: Path | str, lines: LineMap | None = None,
+    prefix: Sequence[str | int] = (),
+) -> InvalidInput:
+    """Turn the first error of a pydantic ValidationError into an InvalidInput naming the key."""
+    errors = exc.errors(include_url=False)
+    first = errors[0]
+    location = [*prefix, *_clean_loc(first["loc"])]
+    cause = (first.get("ctx") or {}).get("error")
+    if isinstance(cause, FieldProblem):
+        location += cause.path
+    message = first["msg"].removeprefix("Value error, ")
+    if first["type"] == "missing":
+        message = "required key is missing"
+    elif first["type"] == "extra_forbidden":
+        message = "unknown key"
+    more = f" ({len(errors) - 1} more problem(s) in this file)" if len(errors) > 1 else ""
+    expected = _expected(first)
+    return InvalidInput(
+        message + more, source=source, location=location,
+        line=line_of(lines or {}, location), expected=expected,
+    )
+
+
+def _expected(error: Any) -> str | None:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind == "enum":
+        return f"one of {ctx.get('expected')}"
+    if kind == "literal_error":
+        return f"{ctx.get('expected')}"
+    if kind in ("float_parsing", "float_type", "int_parsing", "int_type"):
+        return "a number"
+    if kind in ("string_type",):
+        return "a text"
+    if kind in ("dict_type", "model_type"):
+        return "a mapping of keys to values"
+    if kind in ("list_type", "tuple_type"):
+        return "a list"
+    return None
+
+
+def validate_file(model: type[M], data: Any, *, source: Path | str, lines: LineMap) -> M:
+    """Validate parsed YAML data against a pydantic model, mapping errors to the file."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise invalid_from_validation(exc, source=source, lines=lines) from None
