@@ -163,7 +163,7 @@ def test_unknown_facts_are_empty_and_known_facts_are_sourced(name: str) -> None:
 @pytest.mark.parametrize("name", NAMES)
 def test_every_cited_source_is_listed(name: str) -> None:
     profile = get_profile(name)
-    refs = profile._source_refs()
+    refs = profile.cited_sources()
     assert refs
     assert refs <= set(profile.sources)
 

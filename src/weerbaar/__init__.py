@@ -18,8 +18,8 @@ from weerbaar.errors import (
 
 __version__ = "0.1.0"
 
-from weerbaar.io import load_workspace  # noqa: E402
-from weerbaar.methods import assess, compare_methods, get_profile, profile_names  # noqa: E402
+from weerbaar.io import load_workspace
+from weerbaar.methods import assess, compare_methods, get_profile, profile_names
 
 __all__ = [
     "Conflict",

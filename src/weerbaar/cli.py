@@ -20,7 +20,7 @@ from rich.table import Table
 from weerbaar import __version__
 from weerbaar.domain import Language
 from weerbaar.errors import WeerbaarError
-from weerbaar.io import EXAMPLES, example_path
+from weerbaar.io import EXAMPLES, example_path, example_text
 from weerbaar.methods.registry import get_profile, profile_names
 from weerbaar.render import describe_profile
 from weerbaar.services import AssessmentRun, run_assessment
@@ -83,13 +83,13 @@ def example(
     output: Annotated[Path | None, typer.Option("--out", "-o", help="Write a copy here.")] = None,
 ) -> None:
     """Show where a shipped example workspace is, or copy it to edit it."""
-    source = example_path(name)
     if output is None:
-        out.print(f"example:{name}  ({source})")
+        out.print(f"example:{name}  ({example_path(name)})")
         return
+    text = example_text(name)
     if output.exists():
         raise click.UsageError(f"{output} exists; not overwriting it")
-    output.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    output.write_text(text, encoding="utf-8")
     out.print(f"wrote {output}")
 
 
@@ -144,29 +144,31 @@ def _print_table(run: AssessmentRun, lang: Language) -> None:
     impact, like = profile.impact, profile.likelihood_scale
     title = f"{ws.title or 'Assessment'} — {profile.name.get(lang)} ({a.method}, {a.preference})"
     table = Table(title=title, title_justify="left")
-    table.add_column("scenario")
-    table.add_column("theme")
-    table.add_column("impact", justify="right")
-    table.add_column("class")
-    table.add_column("likelihood", justify="right")
-    table.add_column("class")
-    table.add_column("provisional")
+    table.add_column("scenario", no_wrap=True)
+    table.add_column("theme", min_width=10, max_width=18, overflow="ellipsis", no_wrap=True)
+    table.add_column("impact", justify="left", no_wrap=True, min_width=7)
+    table.add_column("likelihood", justify="left", no_wrap=True, min_width=10)
+    table.add_column("prov.", no_wrap=True, min_width=5)
     ordered = sorted(a.results, key=lambda r: -(r.impact_position.ev if r.impact_position else -9))
+    theme_ids = {t.id for t in ws.themes}
     for r in ordered:
-        theme = ws.theme(r.theme).name.get(lang) if r.theme in {t.id for t in ws.themes} else r.theme
-        ipos = f"{r.impact_position.ev:.2f}" if r.impact_position else "—"
-        icls = (f"{r.impact_class} {impact.level(r.impact_class).name.get(lang)}"
-                if r.impact_class else "below A" if r.impact_position else "—")
-        lpos = f"{r.likelihood_position.ev:.1f}" if r.likelihood_position else "—"
-        lcls = (f"{r.likelihood_code} {like.level(r.likelihood_class).name.get(lang)}"
-                if r.likelihood_class and r.likelihood_code else "—")
-        flag = "yes" if r.provisional else ""
-        table.add_row(r.id, theme, ipos, icls, lpos, lcls, flag)
+        theme = ws.theme(r.theme).name.get(lang) if r.theme in theme_ids else r.theme
+        icls = r.impact_class or ("<" + impact.codes[0] if r.impact_position else "")
+        ipos = f"{r.impact_position.ev:5.2f} {icls}" if r.impact_position else "—"
+        lpos = (f"{r.likelihood_position.ev:3.1f} {r.likelihood_code}"
+                if r.likelihood_position else "—")
+        table.add_row(r.id, theme, ipos, lpos, "yes" if r.provisional else "")
     out.print(table)
+    out.print("impact classes: " + ", ".join(f"{lv.code} {lv.name.get(lang)}" for lv in impact.levels),
+              highlight=False)
+    out.print("likelihood classes: " + ", ".join(f"{lv.code} {lv.name.get(lang)}" for lv in like.levels),
+              highlight=False)
+    by_reason: dict[str, list[str]] = {}
     for r in ordered:
-        if r.provisional:
-            reasons = "; ".join(f"{w.what} ({w.status.value})" for w in r.weak_values)
-            out.print(f"  provisional: {r.id} rests on {reasons}", highlight=False)
+        for w in r.weak_values:
+            by_reason.setdefault(f"{w.what} ({w.status.value})", []).append(r.id)
+    for reason, ids in by_reason.items():
+        out.print(f"prov.: rests on {reason}: {', '.join(ids)}", highlight=False)
     if ws.illustrative:
         out.print("[bold]Illustrative scores[/bold]: not an official assessment.")
     for c in a.caveats:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Console
 from rich.table import Table
 
@@ -16,7 +18,7 @@ _STYLE = {
 }
 
 
-def _status(p: Provenance | Fact[object] | None) -> str:
+def _status(p: Provenance | Fact[Any] | None) -> str:
     if p is None:
         return ""
     style = _STYLE[p.status]
@@ -26,7 +28,7 @@ def _status(p: Provenance | Fact[object] | None) -> str:
     return text
 
 
-def _value(f: Fact[object] | None) -> str:
+def _value(f: Fact[Any] | None) -> str:
     if f is None:
         return ""
     if f.value is None:

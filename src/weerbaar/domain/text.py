@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 Language = Literal["nl", "en"]
 LANGUAGES: tuple[Language, ...] = ("nl", "en")
@@ -56,3 +56,9 @@ class Provenance(BaseModel):
     status: Status
     source: str | None = None
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _sourced(self) -> Provenance:
+        if self.status is not Status.UNKNOWN and not self.source:
+            raise ValueError(f"a {self.status.value} status needs a source")
+        return self

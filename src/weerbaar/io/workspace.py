@@ -117,6 +117,14 @@ def example_path(name: str) -> Path:
         return Path(p)
 
 
+def example_text(name: str) -> str:
+    """The text of a shipped example workspace."""
+    if name not in EXAMPLES:
+        raise NotFound(f"no example {name!r}; shipped examples: {', '.join(EXAMPLES)}")
+    entry = resources.files("weerbaar.data.examples") / EXAMPLES[name]
+    return entry.read_text(encoding="utf-8")
+
+
 class _Resolver:
     """Turns validated input into domain objects, reporting problems with file and key path."""
 
@@ -241,8 +249,7 @@ def load_workspace(path: Path | str, *, profile: MethodProfile | None = None) ->
     text = None
     if isinstance(path, str) and path.startswith(EXAMPLE_PREFIX):
         name = path.removeprefix(EXAMPLE_PREFIX)
-        real = example_path(name)
-        text = real.read_text(encoding="utf-8")
+        text = example_text(name)
         path = Path(f"example:{name}")
     path = Path(path)
     data, lines = read_yaml(path, text=text)

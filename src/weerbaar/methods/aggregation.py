@@ -35,8 +35,10 @@ from weerbaar.methods.profile import (
 FloatArray = NDArray[np.float64]
 
 
-def preference_weights(profile: MethodProfile, preference: PreferenceProfile) -> FloatArray:
-    """Weights per criterion (profile order), normalised to sum to one."""
+def preference_weights(
+    profile: MethodProfile, preference: PreferenceProfile, *, normalise: bool = True
+) -> FloatArray:
+    """Weights per criterion (profile order), normalised to sum to one unless told otherwise."""
     ids = [c.id for c in profile.criteria]
     if preference.basis is WeightBasis.EQUAL:
         raw = np.ones(len(ids))
@@ -53,14 +55,19 @@ def preference_weights(profile: MethodProfile, preference: PreferenceProfile) ->
     total = float(raw.sum())
     if total <= 0:
         raise MethodError(f"preference profile {preference.id!r} gives every criterion weight 0")
-    return np.asarray(raw / total, dtype=np.float64)
+    return np.asarray(raw / total if normalise else raw, dtype=np.float64)
 
 
 @dataclass(frozen=True)
 class WeightedSum:
-    """The weighted sum of class values, configured once from a profile and a preference."""
+    """The weighted sum of class values, configured once from a profile and a preference.
 
-    weights: FloatArray
+    ``raw_weights`` are kept as the profile gives them and the sum is divided by their total, so
+    equal weights give exact results (all criteria C: S = 9 exactly); positions are rounded to
+    10 decimals so a pure class lands exactly on its gridline.
+    """
+
+    raw_weights: FloatArray
     class_values: FloatArray  # indexed by grid position 0..top
     factor: float
     denominator: Denominator
@@ -84,24 +91,32 @@ class WeightedSum:
         rule = denominator or profile.aggregation.denominator.value
         rule = rule or profile.aggregation.denominator_fallback
         return cls(
-            weights=preference_weights(profile, profile.preference(preference)),
+            raw_weights=preference_weights(profile, profile.preference(preference),
+                                           normalise=False),
             class_values=table, factor=float(factor), denominator=rule,
         )
+
+    @property
+    def weights(self) -> FloatArray:
+        """Weights normalised to sum to one."""
+        return np.asarray(self.raw_weights / self.raw_weights.sum(), dtype=np.float64)
 
     def scores(self, positions: NDArray[np.int_]) -> FloatArray:
         """Aggregated score S per row of a (scenarios × criteria) matrix of class positions."""
         v = self.class_values[positions]
-        total = v @ self.weights
+        total = v @ self.raw_weights
         if self.denominator is Denominator.APPLICABLE:
-            share = (positions > 0).astype(float) @ self.weights
-            total = np.divide(total, share, out=np.zeros_like(total), where=share > 0)
+            share = (positions > 0).astype(float) @ self.raw_weights
+        else:
+            share = np.full(len(total), self.raw_weights.sum())
+        total = np.divide(total, share, out=np.zeros_like(total), where=share > 0)
         return np.asarray(total, dtype=np.float64)
 
     def positions(self, scores: FloatArray) -> FloatArray:
         """Diagram position y = 1 + log_f(S / v(A)); NaN where S = 0 (nothing applies)."""
         unit = self.class_values[1]
         with np.errstate(divide="ignore", invalid="ignore"):
-            y = 1.0 + np.log(scores / unit) / math.log(self.factor)
+            y = np.round(1.0 + np.log(scores / unit) / math.log(self.factor), 10)
         return np.asarray(np.where(scores > 0, y, np.nan), dtype=np.float64)
 
 

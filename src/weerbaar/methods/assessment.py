@@ -25,7 +25,8 @@ def position_matrix(
 ) -> dict[str, NDArray[np.int_]]:
     """(scenarios × criteria) class positions for EV, LL and UL; unscored criteria count as X."""
     ids = [c.id for c in profile.criteria]
-    out = {b: np.zeros((len(scenarios), len(ids)), dtype=np.int_) for b in BOUNDS}
+    shape = (len(scenarios), len(ids))
+    out: dict[str, NDArray[np.int_]] = {b: np.zeros(shape, dtype=np.int_) for b in BOUNDS}
     for row, scenario in enumerate(scenarios):
         for col, cid in enumerate(ids):
             score = scenario.impact.get(cid)

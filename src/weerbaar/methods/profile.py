@@ -9,14 +9,15 @@ marked unknown and an empty value marked anything else.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from enum import StrEnum
 from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from weerbaar.errors import FieldProblem
 from weerbaar.domain import Level, LocalText, OrdinalScale, Provenance, ScenarioType, Status
+from weerbaar.errors import FieldProblem
 
 T = TypeVar("T")
 
@@ -110,8 +111,11 @@ class Criterion(_Model):
                 raise ValueError("a quantitative criterion needs 'unit' and 'thresholds'")
             if self.thresholds.value is not None:
                 bounds = list(self.thresholds.value.values())
-                if any(b2 <= b1 for b1, b2 in zip(bounds, bounds[1:], strict=False)):
-                    raise ValueError("thresholds must increase from the lowest to the highest class")
+                if any(b2 <= b1 for b1, b2 in itertools.pairwise(bounds)):
+                    raise FieldProblem(
+                        "thresholds must increase from the lowest to the highest class",
+                        ("thresholds", "value"),
+                    )
         elif self.kind is CriterionKind.INDICATOR_TABLE:
             if not self.indicators or self.table is None:
                 raise ValueError("an indicator-table criterion needs 'indicators' and 'table'")
@@ -133,9 +137,13 @@ class ScaleSpec(_Model):
     def _positions(self) -> ScaleSpec:
         positions = [lv.position for lv in self.levels]
         if positions != list(range(1, len(positions) + 1)):
-            raise ValueError(f"level positions must be 1, 2, 3, ... in order, got {positions}")
+            raise FieldProblem(
+                f"level positions must be 1, 2, 3, ... in order, got {positions}", ("levels",)
+            )
         if self.not_applicable is not None and self.not_applicable.position != 0:
-            raise ValueError("the not-applicable level must have position 0")
+            raise FieldProblem(
+                "the not-applicable level must have position 0", ("not_applicable", "position")
+            )
         return self
 
     def scale(self) -> OrdinalScale:
@@ -275,12 +283,11 @@ class MethodProfile(_Model):
                     f"interest {c.interest!r} is not one of {sorted(interest_ids)}",
                     ("criteria", index, "interest"),
                 )
-            if c.thresholds is not None and c.thresholds.value is not None:
-                if set(c.thresholds.value) - codes:
-                    raise FieldProblem(
-                        f"thresholds use classes outside {sorted(codes)}",
-                        ("criteria", index, "thresholds", "value"),
-                    )
+            if c.thresholds is not None and c.thresholds.value and set(c.thresholds.value) - codes:
+                raise FieldProblem(
+                    f"thresholds use classes outside {sorted(codes)}",
+                    ("criteria", index, "thresholds", "value"),
+                )
         values = self.aggregation.class_values.value
         if values is not None:
             needed = set(codes)
@@ -299,20 +306,20 @@ class MethodProfile(_Model):
                     f"unknown ids {sorted(keys - allowed)}; expected ids from {sorted(allowed)}",
                     ("aggregation", "preference_profiles", index, "weights"),
                 )
-        for src in sorted(self._source_refs()):
+        for src in sorted(self.cited_sources()):
             if src not in self.sources:
                 raise FieldProblem(
                     f"source {src!r} is cited but not listed under 'sources'", ("sources",)
                 )
         return self
 
-    def _source_refs(self) -> set[str]:
+    def cited_sources(self) -> set[str]:
+        """Every source key cited by a provenance anywhere in the profile."""
         refs: set[str] = set()
 
         def walk(obj: object) -> None:
-            if isinstance(obj, Provenance | Fact):
-                if obj.source:
-                    refs.update(s.strip() for s in obj.source.split(";"))
+            if isinstance(obj, Provenance | Fact) and obj.source:
+                refs.update(s.strip() for s in obj.source.split(";"))
             if isinstance(obj, BaseModel):
                 for name in type(obj).model_fields:
                     walk(getattr(obj, name))

@@ -91,7 +91,7 @@ def window_probability(annual: float, years: float) -> float:
     """Probability of at least one occurrence in ``years`` given an annual probability."""
     if not 0.0 <= annual <= 1.0:
         raise ValueError(f"annual probability must be between 0 and 1, got {annual}")
-    return 1.0 - (1.0 - annual) ** years
+    return float(1.0 - (1.0 - annual) ** years)
 
 
 def likelihood_class_for_probability(

@@ -8,7 +8,7 @@ the same placement, which keeps rendered diagrams byte-identical.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 Box = tuple[float, float, float, float]
@@ -40,7 +40,7 @@ def point_box(point: Point, radius: float) -> Box:
 
 
 def candidate_boxes(point: Point, size: Point, gap: float) -> list[Box]:
-    """Boxes of ``size`` (width, height) around ``point``, ``gap`` away, in :data:`DIRECTIONS` order.
+    """Boxes of ``size`` (width, height) around ``point``, ``gap`` away, in direction order.
 
     For a side direction the nearest edge of the box is ``gap`` from the point; for a diagonal
     the nearest corner is ``gap`` from it.
@@ -69,7 +69,7 @@ def dodge_offsets(count: int, spacing: float) -> list[Point]:
     """
     if count <= 1:
         return [(0.0, 0.0)] * count
-    reach = int(math.ceil(math.sqrt(count))) + 1
+    reach = math.ceil(math.sqrt(count)) + 1
     lattice: list[tuple[float, float, float, float]] = []
     for i in range(-reach, reach + 1):
         for j in range(-reach, reach + 1):
@@ -137,3 +137,43 @@ def place_label(
                 index.add(box)
                 return Placement(box=box, gap=gap)
     return None
+
+
+@dataclass(frozen=True)
+class Label:
+    """The label of one item: its own text, or a number standing in for it (see a key)."""
+
+    item: int
+    text: str
+    number: int | None
+    placement: Placement | None
+
+
+def label_points(
+    points: Sequence[Point],
+    texts: Sequence[str],
+    size_of: Callable[[str], Point],
+    near: Sequence[float],
+    far: Sequence[float],
+    bounds: Box,
+    index: BoxIndex,
+) -> list[Label]:
+    """Label points greedily in the given order (most important first), never overlapping.
+
+    Each point first gets its own text at one of the ``near`` gaps. Points whose text does not
+    fit are numbered 1, 2, ... in the order of their texts, and the numbers are placed in a
+    second pass, which may also use the ``far`` gaps. A number that finds no spot either has
+    ``placement`` ``None``. Obstacles (markers) must already be in ``index``.
+    """
+    labels: list[Label] = []
+    failed: list[int] = []
+    for item, (point, text) in enumerate(zip(points, texts, strict=True)):
+        spot = place_label(point, size_of(text), near, bounds, index)
+        if spot is None:
+            failed.append(item)
+        else:
+            labels.append(Label(item=item, text=text, number=None, placement=spot))
+    for number, item in enumerate(sorted(failed, key=lambda i: (texts[i], i)), start=1):
+        spot = place_label(points[item], size_of(str(number)), [*near, *far], bounds, index)
+        labels.append(Label(item=item, text=str(number), number=number, placement=spot))
+    return labels

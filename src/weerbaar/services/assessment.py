@@ -61,6 +61,10 @@ def run_assessment(
     comparison = (compare_methods(ws.scenarios, profile, preference=preference, denominator=rule)
                   if compare_methods_ else None)
     written: list[Path] = []
+    title = ws.title
+    if ws.illustrative and "illustr" not in (title or "").lower():
+        marker = "illustratieve scores" if lang == "nl" else "illustrative scores"
+        title = f"{title} ({marker})" if title else marker
     if diagrams:
         from weerbaar.reports.diagram import draw_risk_diagram
 
@@ -68,7 +72,7 @@ def run_assessment(
             path = Path(target)
             path.parent.mkdir(parents=True, exist_ok=True)
             draw_risk_diagram(result, profile, ws.themes, path, lang=lang,
-                              background=background, iso_risk=iso_risk, title=ws.title)
+                              background=background, iso_risk=iso_risk, title=title)
             written.append(path)
     return AssessmentRun(workspace=ws, profile=profile, assessment=result,
                          background=background, comparison=comparison, diagrams=tuple(written))

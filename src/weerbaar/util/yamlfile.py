@@ -69,7 +69,7 @@ def read_yaml(path: Path, *, text: str | None = None) -> tuple[Any, LineMap]:
             raise InvalidInput("file too large", source=path, expected=f"at most {MAX_BYTES} bytes")
         text = path.read_text(encoding="utf-8")
     try:
-        data = yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - SafeLoader subclass
+        data = yaml.load(text, Loader=_SafeLoader)
         node = yaml.compose(text, Loader=_SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
