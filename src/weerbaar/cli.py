@@ -146,7 +146,7 @@ def _print_table(run: AssessmentRun, lang: Language) -> None:
     table = Table(title=title, title_justify="left")
     table.add_column("scenario", no_wrap=True)
     table.add_column("theme", min_width=10, max_width=18, overflow="ellipsis", no_wrap=True)
-    table.add_column("impact", justify="left", no_wrap=True, min_width=7)
+    table.add_column("impact", justify="left", no_wrap=True, min_width=8)
     table.add_column("likelihood", justify="left", no_wrap=True, min_width=10)
     table.add_column("prov.", no_wrap=True, min_width=5)
     ordered = sorted(a.results, key=lambda r: -(r.impact_position.ev if r.impact_position else -9))
