@@ -147,3 +147,12 @@ def test_example_copy(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Non
     assert code == 0 and "schema: weerbaar.workspace/1" in target.read_text(encoding="utf-8")
     code, _, err = run(capsys, "example", "nvs-2019", "--out", str(target))
     assert code == 2 and "not overwriting" in err
+
+
+def test_version_and_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and "weerbaar 0." in out
+    code, _, err = run(capsys, "assess")
+    assert code == 2 and "Missing argument" in err
+    code, _, err = run(capsys, "assess", "x.yaml", "--bogus")
+    assert code == 2 and "No such option" in err

@@ -12,14 +12,13 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from weerbaar import __version__
 from weerbaar.domain import Language
-from weerbaar.errors import WeerbaarError
+from weerbaar.errors import InvalidInput, WeerbaarError
 from weerbaar.io import EXAMPLES, example_path, example_text
 from weerbaar.methods.registry import get_profile, profile_names
 from weerbaar.render import describe_profile
@@ -47,13 +46,17 @@ class Lang(StrEnum):
 LangOption = Annotated[Lang, typer.Option("--lang", help="Language of class names and labels.")]
 
 
-@app.callback()
+@app.callback(invoke_without_command=True)
 def _root(
+    ctx: typer.Context,
     version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
 ) -> None:
     if version:
         out.print(f"weerbaar {__version__}")
         raise typer.Exit()
+    if ctx.invoked_subcommand is None:
+        out.print(ctx.get_help())
+        raise typer.Exit(2)
 
 
 @profiles_app.callback()
@@ -88,7 +91,8 @@ def example(
         return
     text = example_text(name)
     if output.exists():
-        raise click.UsageError(f"{output} exists; not overwriting it")
+        raise InvalidInput(f"{output} exists; not overwriting it", location=["--out"],
+                           expected="a new file name")
     output.write_text(text, encoding="utf-8")
     out.print(f"wrote {output}")
 
@@ -205,14 +209,18 @@ def main(argv: list[str] | None = None) -> int:
     except WeerbaarError as exc:
         err.print(f"[bold red]error:[/bold red] {exc}", highlight=False, markup=True)
         return exc.exit_code
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         return int(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
-    except click.exceptions.Abort:
+    except typer.Abort:
         err.print("aborted")
         return 130
+    except typer.TyperException as exc:  # usage errors: unknown option, missing argument
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            err.print(f"error: {exc}")
+        return int(getattr(exc, "exit_code", 2))
     return 0
 
 

@@ -1,0 +1,52 @@
+"""Every third-party module the package imports is a declared runtime dependency.
+
+A fresh install of `pip install .` (the README's demo) gets only the declared dependencies; a
+module that happens to be present in the test environment must not hide a missing declaration.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+import tomllib
+from importlib.metadata import packages_distributions
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def imported_top_level_modules() -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for path in (ROOT / "src" / "weerbaar").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            for name in names:
+                found.setdefault(name.split(".")[0], set()).add(str(path.relative_to(ROOT)))
+    return found
+
+
+def declared() -> set[str]:
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    names = set()
+    for spec in meta["dependencies"]:
+        names.add(re.split(r"[<>=!~;\[ ]", spec, maxsplit=1)[0].lower().replace("_", "-"))
+    return names
+
+
+def test_runtime_imports_are_declared() -> None:
+    dists = packages_distributions()
+    deps = declared()
+    missing = {}
+    for module, files in imported_top_level_modules().items():
+        if module == "weerbaar" or module in sys.stdlib_module_names or module == "__future__":
+            continue
+        owners = {d.lower().replace("_", "-") for d in dists.get(module, [module])}
+        if not owners & deps:
+            missing[module] = sorted(files)
+    assert not missing, f"imported but not declared in [project].dependencies: {missing}"
