@@ -177,3 +177,24 @@ def test_examples_validate_against_json_schema() -> None:
         for scenario in data["scenarios"]:
             scenario["impact"] = {str(k): v for k, v in scenario["impact"].items()}
         jsonschema.validate(data, schema)
+
+
+def test_expert_scores_are_loaded(write: Write) -> None:
+    text = GOOD.replace('"2.1": [C], ', "") + """\
+    experts:
+      - expert: a1
+        impact: {"2.1": {ev: C, ll: B, ul: D}}
+        likelihood: {ev: C, ll: B, ul: C-high}
+      - expert: a2
+        impact: {"2.1": "2000 fatalities", "5.3": E}
+"""
+    ws = load_workspace(write("ws.yaml", text))
+    attack = ws.scenarios[2]
+    assert [e.expert for e in attack.experts] == ["a1", "a2"]
+    assert attack.experts[0].impact["2.1"].range.ul == 4
+    assert attack.experts[1].impact["2.1"].range.ev == 4  # 2000 fatalities: D
+    assert attack.experts[0].likelihood is not None
+    assert attack.experts[0].likelihood.range.ul == 3.5
+    dup = text.replace("expert: a2", "expert: a1")
+    with pytest.raises(InvalidInput, match=r"scenarios\[2\]\.experts\[1\]\.expert"):
+        load_workspace(write("dup.yaml", dup))

@@ -1,7 +1,7 @@
 """Typed models of the strategy cycle. No I/O, no web, database or report library."""
 
 from weerbaar.domain.scale import Level, OrdinalScale
-from weerbaar.domain.scenario import RiskCategory, Scenario, Theme, ThemeKind, Workspace
+from weerbaar.domain.scenario import ExpertScore, RiskCategory, Scenario, Theme, ThemeKind, Workspace
 from weerbaar.domain.scores import (
     BOUNDS,
     Bound,
@@ -19,6 +19,7 @@ __all__ = [
     "Bound",
     "Conversion",
     "CriterionScore",
+    "ExpertScore",
     "Language",
     "Level",
     "LikelihoodScore",

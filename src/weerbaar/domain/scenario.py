@@ -36,8 +36,26 @@ class Theme(BaseModel):
     risk_categories: tuple[RiskCategory, ...] = ()
 
 
+class ExpertScore(BaseModel):
+    """One expert's own scores of a scenario, kept beside the agreed scores.
+
+    An expert may score a subset of the criteria; criteria the expert left out are not part of
+    that expert's judgement (they are not read as X).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    expert: str
+    impact: dict[str, CriterionScore] = Field(default_factory=dict)
+    likelihood: LikelihoodScore | None = None
+
+
 class Scenario(BaseModel):
-    """A concrete, plausible worst-case story within a risk category, with its scores."""
+    """A concrete, plausible worst-case story within a risk category, with its scores.
+
+    ``impact`` and ``likelihood`` are the agreed scores; ``experts`` keeps the individual experts'
+    scores from the session (their spread feeds the uncertainty analysis).
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -49,6 +67,7 @@ class Scenario(BaseModel):
     narrative: str | None = None
     impact: dict[str, CriterionScore] = Field(default_factory=dict)
     likelihood: LikelihoodScore | None = None
+    experts: tuple[ExpertScore, ...] = ()
 
 
 class Workspace(BaseModel):

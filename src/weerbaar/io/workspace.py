@@ -18,6 +18,7 @@ from weerbaar.domain import (
     Bound,
     Conversion,
     CriterionScore,
+    ExpertScore,
     LikelihoodScore,
     Scenario,
     ScenarioType,
@@ -75,6 +76,14 @@ class LikelihoodInput(_Input):
     reasoning: str | None = None
 
 
+class ExpertInput(_Input):
+    """One expert's own scores (a subset of criteria is allowed)."""
+
+    expert: str = Field(min_length=1, max_length=100)
+    impact: dict[str, Value | CriterionInput] = Field(default_factory=dict)
+    likelihood: str | LikelihoodInput | None = None
+
+
 class ScenarioInput(_Input):
     id: str = Field(min_length=1, max_length=100)
     title: str = Field(min_length=1)
@@ -84,6 +93,9 @@ class ScenarioInput(_Input):
     narrative: str | None = None
     impact: dict[str, Value | CriterionInput] = Field(default_factory=dict)
     likelihood: str | LikelihoodInput | None = None
+    experts: list[ExpertInput] = Field(
+        default_factory=list, description="Individual experts' scores beside the agreed ones."
+    )
 
 
 class WorkspaceFile(_Input):
@@ -239,9 +251,23 @@ class _Resolver:
                   for cid, value in raw.impact.items()}
         likelihood = (None if raw.likelihood is None
                       else self.likelihood(raw.likelihood, raw.type, [*path, "likelihood"]))
+        experts = []
+        names: set[str] = set()
+        for e_index, e in enumerate(raw.experts):
+            e_path = [*path, "experts", e_index]
+            if e.expert in names:
+                raise self.fail(f"expert {e.expert!r} appears twice", [*e_path, "expert"])
+            names.add(e.expert)
+            experts.append(ExpertScore(
+                expert=e.expert,
+                impact={cid: self.criterion_score(cid, v, [*e_path, "impact", cid])
+                        for cid, v in e.impact.items()},
+                likelihood=(None if e.likelihood is None
+                            else self.likelihood(e.likelihood, raw.type, [*e_path, "likelihood"])),
+            ))
         return Scenario(id=raw.id, title=raw.title, theme=raw.theme,
                         risk_category=raw.risk_category, type=raw.type, narrative=raw.narrative,
-                        impact=impact, likelihood=likelihood)
+                        impact=impact, likelihood=likelihood, experts=tuple(experts))
 
 
 def load_workspace(path: Path | str, *, profile: MethodProfile | None = None) -> Workspace:
