@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from weerbaar import __version__
+from weerbaar.cli_db import DbOption, register
 from weerbaar.domain import Language
 from weerbaar.errors import InvalidInput, WeerbaarError
 from weerbaar.io import EXAMPLES, example_path, example_text
@@ -100,7 +101,7 @@ def example(
 @app.command("assess")
 def assess_cmd(
     workspace: Annotated[str, typer.Argument(
-        help="Workspace YAML file, or example:NAME for a shipped example.")],
+        help="Workspace YAML file, example:NAME (shipped example) or cycle:KEY (database).")],
     diagram: Annotated[list[Path] | None, typer.Option(
         "--diagram", help="Write the risk diagram to FILE.svg or FILE.png (repeatable).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
@@ -116,12 +117,13 @@ def assess_cmd(
         "--compare-methods", help="Report where aggregation methods rank differently.")] = False,
     iso_risk: Annotated[bool, typer.Option("--iso-risk", help="Draw iso-risk lines.")] = False,
     lang: LangOption = Lang.en,
+    db: DbOption = None,
 ) -> None:
     """Aggregate every scenario's impact and likelihood; print the table, draw the diagram."""
     run = run_assessment(
         workspace, method=method, preference=profile_weights, denominator=denominator,
         diagrams=diagram or (), compare_with=compare_with, compare_methods_=compare_methods,
-        lang=lang.value, iso_risk=iso_risk,
+        lang=lang.value, iso_risk=iso_risk, db=db,
     )
     if as_json:
         _print_json(run, compare_methods)
@@ -201,11 +203,14 @@ def _print_comparison(run: AssessmentRun) -> None:
                   f"{len(cmp.reversed_pairs[(a, b)])} scenario pairs in reversed order")
 
 
+register(app)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     command = typer.main.get_command(app)
     try:
-        command.main(args=argv, prog_name="weerbaar", standalone_mode=False)
+        result = command.main(args=argv, prog_name="weerbaar", standalone_mode=False)
     except WeerbaarError as exc:
         err.print(f"[bold red]error:[/bold red] {exc}", highlight=False, markup=True)
         return exc.exit_code
@@ -221,7 +226,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             err.print(f"error: {exc}")
         return int(getattr(exc, "exit_code", 2))
-    return 0
+    # without standalone mode, an Exit raised inside a command comes back as its exit code
+    return result if isinstance(result, int) else 0
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """Typed models of the strategy cycle. No I/O, no web, database or report library."""
 
+from weerbaar.domain.cycle import Cycle, CycleKind, CycleStatus
 from weerbaar.domain.scale import Level, OrdinalScale
 from weerbaar.domain.scenario import ExpertScore, RiskCategory, Scenario, Theme, ThemeKind, Workspace
 from weerbaar.domain.scores import (
@@ -19,6 +20,9 @@ __all__ = [
     "Bound",
     "Conversion",
     "CriterionScore",
+    "Cycle",
+    "CycleKind",
+    "CycleStatus",
     "ExpertScore",
     "Language",
     "Level",

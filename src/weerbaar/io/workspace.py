@@ -206,11 +206,11 @@ class _Resolver:
                         raise MethodError("the profile has no planning horizon for this type")
                     central = window_probability(entry.annual_probability, horizon)
                     given_horizon: float | None = horizon
-                    entered = f"annual probability {entry.annual_probability:g}"
+                    entered = f"annual probability {entry.annual_probability!r}"
                 else:
                     assert entry.probability is not None
                     central, given_horizon = entry.probability, entry.horizon_years
-                    entered = f"probability {entry.probability:g}"
+                    entered = f"probability {entry.probability!r}"
                 probs = {"ev": central, "ll": entry.probability_low, "ul": entry.probability_high}
                 for bound in BOUNDS:
                     p = probs[bound]
@@ -219,7 +219,7 @@ class _Resolver:
                         p, basis, horizon_years=given_horizon)
                     positions[bound] = scale.parse(code)
                     conversions.append(Conversion(
-                        bound=bound, entered=entered if bound == "ev" else f"probability {p:g}",
+                        bound=bound, entered=entered if bound == "ev" else f"probability {p!r}",
                         value=p, unit="probability", code=code, threshold_status=status,
                         threshold_source=source, rule=rule))
             else:

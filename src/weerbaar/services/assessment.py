@@ -8,12 +8,11 @@ from pathlib import Path
 
 from weerbaar.domain import Language, Workspace
 from weerbaar.errors import InvalidInput
-from weerbaar.io import load_workspace
 from weerbaar.methods.assessment import assess, compare_methods
 from weerbaar.methods.profile import Denominator, MethodProfile
 from weerbaar.methods.ranking import RankComparison
-from weerbaar.methods.registry import get_profile
 from weerbaar.methods.results import Assessment
+from weerbaar.services.sources import resolve_workspace
 
 
 @dataclass(frozen=True)
@@ -37,6 +36,7 @@ def run_assessment(
     compare_methods_: bool = False,
     lang: Language = "en",
     iso_risk: bool = False,
+    db: str | None = None,
 ) -> AssessmentRun:
     """Load a workspace, assess it, and write the requested risk diagrams."""
     rule = None
@@ -46,14 +46,12 @@ def run_assessment(
         except ValueError:
             raise InvalidInput(f"unknown denominator rule {denominator!r}", location=["--denominator"],
                                expected="'all' or 'applicable'") from None
-    ws = load_workspace(str(workspace))
-    profile = get_profile(ws.profile)
+    ws, profile = resolve_workspace(workspace, db=db)
     result = assess(ws.scenarios, profile, method=method, preference=preference,
                     denominator=rule, title=ws.title)
     background = None
     if compare_with is not None:
-        earlier = load_workspace(str(compare_with))
-        earlier_profile = get_profile(earlier.profile)
+        earlier, earlier_profile = resolve_workspace(compare_with, db=db)
         background = assess(earlier.scenarios, earlier_profile, method=result.method
                             if earlier_profile.id == profile.id else None,
                             preference=preference if earlier_profile.id == profile.id else None,

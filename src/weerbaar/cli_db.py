@@ -1,0 +1,256 @@
+"""CLI commands on the database: ``db``, ``cycles``, ``scenario`` history, ``backup``/``restore``."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from weerbaar.domain import CycleKind
+from weerbaar.errors import InvalidInput
+from weerbaar.services.cycles import export_file, import_file, load_examples
+
+out = Console(soft_wrap=False)
+err = Console(stderr=True)
+
+DbOption = Annotated[str | None, typer.Option(
+    "--db", envvar="WEERBAAR_DB",
+    help="Database: a SQLite file path or postgresql://... (default: the user's SQLite file).")]
+ActorOption = Annotated[str | None, typer.Option(
+    "--actor", help="Who makes the change (default: the login name).")]
+ReasonOption = Annotated[str | None, typer.Option("--reason", "-m", help="Why (kept in history).")]
+
+db_app = typer.Typer(help="Create and upgrade the database.", no_args_is_help=True)
+cycles_app = typer.Typer(help="Cycles: import, export, freeze, clone, compare.",
+                         no_args_is_help=True)
+scenario_app = typer.Typer(help="A scenario's revision history: list, diff, restore.",
+                           no_args_is_help=True)
+
+
+def _actor(actor: str | None) -> str:
+    if actor:
+        return actor
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def _open(db: str | None):  # type: ignore[no-untyped-def]
+    from weerbaar.store import open_store
+
+    return open_store(db)
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None) -> None:
+    """Create the database or bring its schema up to date."""
+    from weerbaar.store import open_store, upgrade
+
+    store = open_store(db, check_schema=False)
+    state = upgrade(store.engine)
+    out.print(f"{state.url}: at schema {state.current} (up to date)")
+
+
+@db_app.command("status")
+def db_status(db: DbOption = None) -> None:
+    """Show the schema revision and any pending migrations."""
+    from weerbaar.store import open_store, status
+
+    store = open_store(db, check_schema=False)
+    state = status(store.engine)
+    pending = ", ".join(state.pending) or "none"
+    out.print(f"{state.url}\n  current: {state.current or '(empty)'}\n  head:    {state.head}\n"
+              f"  pending: {pending}")
+    if state.pending:
+        raise typer.Exit(1)
+
+
+@cycles_app.command("list")
+def cycles_list(db: DbOption = None) -> None:
+    """List the cycles in the database."""
+    from weerbaar.store import list_cycles
+
+    rows = [(c.key, c.kind.value, c.parent or "", c.profile_id, c.status.value, c.title or "")
+            for c in list_cycles(_open(db))]
+    table = Table(title="Cycles", title_justify="left")
+    for index, col in enumerate(("key", "kind", "parent", "profile", "status")):
+        width = max([len(col), *(len(r[index]) for r in rows)])
+        table.add_column(col, no_wrap=True, min_width=width)
+    table.add_column("title", overflow="ellipsis", no_wrap=True)
+    for row in rows:
+        table.add_row(*row)
+    out.print(table)
+
+
+@cycles_app.command("import")
+def cycles_import(
+    workspace: Annotated[str, typer.Argument(help="Workspace file or example:NAME.")],
+    key: Annotated[str, typer.Option("--key", help="Key of the new cycle.")],
+    kind: Annotated[CycleKind, typer.Option("--kind")] = CycleKind.RISK_ANALYSIS,
+    db: DbOption = None, actor: ActorOption = None, reason: ReasonOption = None,
+) -> None:
+    """Import a workspace file as a new cycle (all or nothing)."""
+    store = _open(db)
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task("importing", total=None)
+        import_file(store, workspace, key=key, kind=kind, actor=_actor(actor), reason=reason,
+                    progress=lambda done, total: bar.update(task, completed=done, total=total))
+    out.print(f"imported {workspace} as cycle {key}")
+
+
+@cycles_app.command("export")
+def cycles_export(key: str, output: Annotated[Path, typer.Option("--out", "-o")],
+                  db: DbOption = None) -> None:
+    """Write a cycle as a workspace file."""
+    if output.exists():
+        raise InvalidInput(f"{output} exists; not overwriting it", location=["--out"])
+    export_file(_open(db), key, output)
+    out.print(f"wrote {output}")
+
+
+@cycles_app.command("freeze")
+def cycles_freeze(key: str, db: DbOption = None, actor: ActorOption = None,
+                  reason: ReasonOption = None) -> None:
+    """Publish a cycle: it becomes read-only."""
+    from weerbaar.store import freeze_cycle
+
+    freeze_cycle(_open(db), key, actor=_actor(actor), reason=reason)
+    out.print(f"cycle {key} is frozen")
+
+
+@cycles_app.command("clone")
+def cycles_clone(parent: str, key: str,
+                 kind: Annotated[CycleKind, typer.Option("--kind")] = CycleKind.STRATEGY,
+                 title: Annotated[str | None, typer.Option("--title")] = None,
+                 db: DbOption = None, actor: ActorOption = None,
+                 reason: ReasonOption = None) -> None:
+    """Start a successor cycle as a copy of PARENT."""
+    from weerbaar.store import clone_cycle
+
+    clone_cycle(_open(db), parent, key, kind=kind, actor=_actor(actor), title=title,
+                reason=reason)
+    out.print(f"cycle {key} cloned from {parent}")
+
+
+@cycles_app.command("apply")
+def cycles_apply(key: str, workspace: str, db: DbOption = None, actor: ActorOption = None,
+                 reason: ReasonOption = None) -> None:
+    """Bring a draft cycle in line with a workspace file (each change becomes a revision)."""
+    from weerbaar.io import load_workspace
+    from weerbaar.store import apply_workspace
+
+    report = apply_workspace(_open(db), key, load_workspace(workspace), actor=_actor(actor),
+                             reason=reason)
+    out.print(f"added {len(report.added)}, changed {len(report.changed)}, "
+              f"removed {len(report.removed)}, unchanged {report.unchanged}")
+
+
+@cycles_app.command("compare")
+def cycles_compare(key: str, db: DbOption = None,
+                   as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """What is new, changed and removed relative to the parent cycle, and why."""
+    from weerbaar.store import compare_with_parent
+
+    cmp = compare_with_parent(_open(db), key)
+    if as_json:
+        payload = {"cycle": cmp.cycle, "parent": cmp.parent, "unchanged": cmp.unchanged,
+                   "items": [{"scenario": i.scenario, "status": i.status,
+                              "reasons": list(i.reasons),
+                              "changes": [{"path": c.path, "before": c.before, "after": c.after}
+                                          for c in i.changes]} for i in cmp.items]}
+        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n")
+        return
+    if cmp.parent is None:
+        out.print(f"cycle {key} has no parent cycle")
+        return
+    table = Table(title=f"{key} compared with {cmp.parent}", title_justify="left")
+    for col in ("scenario", "status", "fields changed", "reasons"):
+        table.add_column(col)
+    for item in cmp.items:
+        table.add_row(item.scenario, item.status, str(len(item.changes)) if item.changes else "",
+                      "; ".join(item.reasons))
+    out.print(table)
+    out.print(f"new {len(cmp.of('new'))}, changed {len(cmp.of('changed'))}, "
+              f"removed {len(cmp.of('removed'))}, unchanged {cmp.unchanged}")
+
+
+@scenario_app.command("history")
+def scenario_history_cmd(cycle: str, scenario: str, db: DbOption = None) -> None:
+    """List a scenario's revisions: number, who, when, why."""
+    from weerbaar.store import scenario_history
+
+    table = Table(title=f"{cycle} / {scenario}", title_justify="left")
+    for col in ("revision", "when (UTC)", "who", "why"):
+        table.add_column(col)
+    for rev in scenario_history(_open(db), cycle, scenario):
+        table.add_row(str(rev.number), f"{rev.created_at:%Y-%m-%d %H:%M:%S}", rev.actor,
+                      rev.reason or "")
+    out.print(table)
+
+
+@scenario_app.command("diff")
+def scenario_diff(cycle: str, scenario: str, a: int, b: int, db: DbOption = None) -> None:
+    """Show what changed between two revisions."""
+    from weerbaar.store import diff_revisions
+
+    changes = diff_revisions(_open(db), cycle, scenario, a, b)
+    if not changes:
+        out.print("no differences")
+    for change in changes:
+        out.print(f"{change.path}: {change.before!r} -> {change.after!r}", highlight=False)
+
+
+@scenario_app.command("restore")
+def scenario_restore(cycle: str, scenario: str, number: int,
+                     expected: Annotated[int, typer.Option(
+                         "--expected-revision", help="The current revision you looked at.")],
+                     db: DbOption = None, actor: ActorOption = None,
+                     reason: ReasonOption = None) -> None:
+    """Make an old revision current again (as a new revision)."""
+    from weerbaar.store import restore_revision
+
+    new = restore_revision(_open(db), cycle, scenario, number, expected_revision=expected,
+                           actor=_actor(actor), reason=reason)
+    out.print(f"restored revision {number} of {scenario} as revision {new}")
+
+
+def backup_cmd(file: Path, db: DbOption = None) -> None:
+    """Write a backup of the whole database (history and audit log included)."""
+    from weerbaar.store.backup import backup
+
+    if file.exists():
+        raise InvalidInput(f"{file} exists; not overwriting it", location=["FILE"])
+    counts = backup(_open(db), file)
+    out.print(f"wrote {file}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+def restore_cmd(file: Path, db: DbOption = None) -> None:
+    """Restore a backup into an empty, upgraded database."""
+    from weerbaar.store.backup import restore
+
+    counts = restore(_open(db), file)
+    out.print(f"restored {file}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+def examples_load_cmd(db: DbOption = None, actor: ActorOption = None) -> None:
+    """Put the example cycles (NVS 2019 and midterm review 2021) in the database."""
+    created = load_examples(_open(db), actor=_actor(actor))
+    out.print(f"example cycles created: {', '.join(created)}" if created
+              else "example cycles already present")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(db_app, name="db")
+    app.add_typer(cycles_app, name="cycles")
+    app.add_typer(scenario_app, name="scenario")
+    app.command("backup")(backup_cmd)
+    app.command("restore")(restore_cmd)
+    app.command("load-examples")(examples_load_cmd)

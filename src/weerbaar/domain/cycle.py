@@ -1,0 +1,45 @@
+"""The strategy cycle: a strategy, its midterm review, risk analyses and regional profiles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+
+class CycleKind(StrEnum):
+    STRATEGY = "strategy"
+    MIDTERM_REVIEW = "midterm_review"
+    RISK_ANALYSIS = "risk_analysis"
+    REGIONAL_PROFILE = "regional_profile"
+
+
+class CycleStatus(StrEnum):
+    """A draft cycle can be edited; a frozen (published) cycle is read-only."""
+
+    DRAFT = "draft"
+    FROZEN = "frozen"
+
+
+class Cycle(BaseModel):
+    """One cycle: its method profile (exact, by content hash), parent cycle and period."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str
+    title: str | None = None
+    kind: CycleKind
+    parent: str | None = None
+    profile_id: str
+    profile_hash: str
+    period_start: str | None = None
+    period_end: str | None = None
+    language: str = "nl"
+    illustrative: bool = False
+    note: str | None = None
+    status: CycleStatus = CycleStatus.DRAFT
+    frozen_at: datetime | None = None
+    frozen_by: str | None = None
+    created_at: datetime
+    created_by: str

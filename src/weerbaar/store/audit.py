@@ -1,0 +1,99 @@
+"""The append-only, hash-chained audit log.
+
+Each entry's hash is SHA-256 over the previous entry's hash and the entry's canonical JSON, so a
+modified, deleted or reordered entry breaks the chain. ``audit_head`` holds the last hash; writers
+lock that row, so concurrent writers on PostgreSQL append in a well-defined order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from weerbaar.store.schema import audit_head, audit_log
+
+GENESIS = "0" * 64
+
+
+def entry_hash(prev_hash: str, entry: dict[str, Any]) -> str:
+    canonical = json.dumps(entry, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
+
+
+def _canonical(row: dict[str, Any]) -> dict[str, Any]:
+    at = row["at"]
+    if isinstance(at, datetime):
+        at = at.isoformat(timespec="microseconds").replace("+00:00", "")
+    return {"at": at, "actor": row["actor"], "action": row["action"],
+            "entity_type": row["entity_type"], "entity_key": row["entity_key"],
+            "cycle_key": row["cycle_key"], "revision": row["revision"],
+            "detail": row["detail"]}
+
+
+def append(conn: Connection, *, at: datetime, actor: str, action: str, entity_type: str,
+           entity_key: str, cycle_key: str | None = None, revision: int | None = None,
+           detail: dict[str, Any] | None = None) -> str:
+    """Append one entry inside the caller's transaction; returns its hash."""
+    head = conn.execute(
+        select(audit_head.c.last_hash, audit_head.c.count).where(audit_head.c.id == 1)
+        .with_for_update()
+    ).mappings().one()
+    row = {"at": at.replace(tzinfo=None), "actor": actor, "action": action,
+           "entity_type": entity_type, "entity_key": entity_key, "cycle_key": cycle_key,
+           "revision": revision, "detail": detail}
+    digest = entry_hash(head["last_hash"], _canonical(row))
+    conn.execute(insert(audit_log).values(**row, prev_hash=head["last_hash"], hash=digest))
+    conn.execute(update(audit_head).where(audit_head.c.id == 1)
+                 .values(last_hash=digest, count=head["count"] + 1))
+    return digest
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    entity_type: str
+    entity_key: str
+    cycle_key: str | None
+    revision: int | None
+    detail: dict[str, Any] | None
+
+
+def entries(conn: Connection, *, cycle_key: str | None = None, limit: int | None = None
+            ) -> list[AuditEntry]:
+    query = select(audit_log).order_by(audit_log.c.id)
+    if cycle_key is not None:
+        query = query.where(audit_log.c.cycle_key == cycle_key)
+    if limit is not None:
+        query = query.limit(limit)
+    return [AuditEntry(id=r.id, at=r.at, actor=r.actor, action=r.action,
+                       entity_type=r.entity_type, entity_key=r.entity_key,
+                       cycle_key=r.cycle_key, revision=r.revision, detail=r.detail)
+            for r in conn.execute(query)]
+
+
+def verify(conn: Connection) -> list[str]:
+    """Problems in the chain (empty when intact): modified, deleted or reordered entries."""
+    problems: list[str] = []
+    prev = GENESIS
+    count = 0
+    for r in conn.execute(select(audit_log).order_by(audit_log.c.id)).mappings():
+        count += 1
+        if r["prev_hash"] != prev:
+            problems.append(f"entry {r['id']}: does not follow the previous entry "
+                            "(an entry was deleted or reordered)")
+        if entry_hash(r["prev_hash"], _canonical(dict(r))) != r["hash"]:
+            problems.append(f"entry {r['id']}: content does not match its hash (modified)")
+        prev = r["hash"]
+    head = conn.execute(select(audit_head).where(audit_head.c.id == 1)).mappings().one()
+    if head["last_hash"] != prev or head["count"] != count:
+        problems.append("the chain's head does not match its last entry "
+                        "(entries were removed from the end)")
+    return problems

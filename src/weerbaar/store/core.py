@@ -1,0 +1,62 @@
+"""The Store: one database, opened once, used through short transactions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, Engine
+
+from weerbaar.store.engine import default_database_path, make_engine, normalise_url
+from weerbaar.store.migrate import require_current
+
+
+def utcnow() -> datetime:
+    """Naive UTC timestamp (stored the same way in SQLite and PostgreSQL)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Store:
+    """A weerbaar database. Every public operation runs in one transaction: all or nothing."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        with self.engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            yield conn
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(target: str | None = None, *, check_schema: bool = True) -> Store:
+    """Open the database at ``target`` (a path or URL; default: the user's SQLite file).
+
+    With ``check_schema`` (the default) a database with pending migrations is refused with a
+    message naming ``weerbaar db upgrade``.
+    """
+    url = normalise_url(target if target is not None else default_database_path())
+    store = Store(make_engine(url))
+    if check_schema:
+        try:
+            require_current(store.engine, target)
+        except Exception:
+            store.dispose()
+            raise
+    return store

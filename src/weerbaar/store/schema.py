@@ -1,0 +1,168 @@
+"""The database schema (SQLAlchemy Core). Migrations in ``migrations/versions`` create it.
+
+Design (see docs/store.md):
+
+- Current state lives in ordinary tables (cycles, themes, risk_categories, scenarios, scores) so
+  it can be queried; every change to a scenario, its scores or a text also writes an immutable
+  row to ``revisions`` holding the full snapshot, the actor, time and reason. History, diffs and
+  restores work on those snapshots; the ``revision`` counter on the entity gives optimistic
+  concurrency (an update names the revision it was made against).
+- ``audit_log`` is append-only (database triggers refuse UPDATE and DELETE) and hash-chained.
+- Method profiles are stored whole, keyed by content hash, so every cycle knows the exact profile.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING)
+
+method_profiles = Table(
+    "method_profiles", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("profile_id", String(100), nullable=False),
+    Column("version", String(50), nullable=False),
+    Column("content_hash", String(64), nullable=False, unique=True),
+    Column("document", JSON, nullable=False),
+    Column("stored_at", DateTime(), nullable=False),
+)
+
+cycles = Table(
+    "cycles", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(100), nullable=False, unique=True),
+    Column("title", Text),
+    Column("kind", String(30), nullable=False),
+    Column("parent_id", Integer, ForeignKey("cycles.id", ondelete="RESTRICT")),
+    Column("profile_pk", Integer, ForeignKey("method_profiles.id", ondelete="RESTRICT"),
+           nullable=False),
+    Column("period_start", String(10)),
+    Column("period_end", String(10)),
+    Column("language", String(2), nullable=False, default="nl"),
+    Column("illustrative", Boolean, nullable=False, default=False),
+    Column("note", Text),
+    Column("status", String(10), nullable=False, default="draft"),
+    Column("frozen_at", DateTime()),
+    Column("frozen_by", String(100)),
+    Column("created_at", DateTime(), nullable=False),
+    Column("created_by", String(100), nullable=False),
+)
+
+themes = Table(
+    "themes", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("cycle_id", Integer, ForeignKey("cycles.id", ondelete="CASCADE"), nullable=False),
+    Column("key", String(100), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("name_nl", Text),
+    Column("name_en", Text),
+    Column("colour", String(20)),
+    UniqueConstraint("cycle_id", "key"),
+)
+
+risk_categories = Table(
+    "risk_categories", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("theme_id", Integer, ForeignKey("themes.id", ondelete="CASCADE"), nullable=False),
+    Column("key", String(100), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("name_nl", Text),
+    Column("name_en", Text),
+    UniqueConstraint("theme_id", "key"),
+)
+
+scenarios = Table(
+    "scenarios", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("cycle_id", Integer, ForeignKey("cycles.id", ondelete="CASCADE"), nullable=False),
+    Column("key", String(100), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("removed", Boolean, nullable=False, default=False),
+    Column("origin_id", Integer, ForeignKey("scenarios.id", ondelete="SET NULL")),
+    Column("theme_key", String(100), nullable=False),
+    Column("risk_category_key", String(100)),
+    Column("type", String(10), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("narrative", Text),
+    Column("document", JSON, nullable=False),
+    Column("updated_at", DateTime(), nullable=False),
+    Column("updated_by", String(100), nullable=False),
+    UniqueConstraint("cycle_id", "key"),
+)
+
+scores = Table(
+    "scores", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("scenario_id", Integer, ForeignKey("scenarios.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("expert", String(100), nullable=False),  # "" for the agreed score
+    Column("item", String(20), nullable=False),  # criterion id or "likelihood"
+    Column("ev", Float, nullable=False),
+    Column("ll", Float, nullable=False),
+    Column("ul", Float, nullable=False),
+    Column("reasoning", Text),
+    UniqueConstraint("scenario_id", "expert", "item"),
+)
+
+revisions = Table(
+    "revisions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("entity_type", String(30), nullable=False),
+    Column("entity_id", Integer, nullable=False),
+    Column("cycle_id", Integer, ForeignKey("cycles.id", ondelete="CASCADE"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("snapshot", JSON, nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("reason", Text),
+    Column("created_at", DateTime(), nullable=False),
+    UniqueConstraint("entity_type", "entity_id", "number"),
+)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("action", String(30), nullable=False),
+    Column("entity_type", String(30), nullable=False),
+    Column("entity_key", String(200), nullable=False),
+    Column("cycle_key", String(100)),
+    Column("revision", Integer),
+    Column("detail", JSON),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False, unique=True),
+)
+
+audit_head = Table(
+    "audit_head", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("last_hash", String(64), nullable=False),
+    Column("count", Integer, nullable=False),
+)
+
+# Written in dependency order; backups and restores follow this order.
+TABLES = (method_profiles, cycles, themes, risk_categories, scenarios, scores, revisions,
+          audit_log, audit_head)

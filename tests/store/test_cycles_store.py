@@ -1,0 +1,140 @@
+"""Cycles in the store: import/export round-trips, freeze, clone, comparison, history, conflicts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from weerbaar.domain import CycleKind, CycleStatus, ScoreRange
+from weerbaar.errors import Conflict, NotFound, PermissionDenied
+from weerbaar.io import load_workspace
+from weerbaar.io.workspace_export import dump_workspace
+from weerbaar.methods.registry import get_profile
+from weerbaar.services.cycles import export_file, import_file, load_examples
+from weerbaar.store import (
+    Store,
+    apply_workspace,
+    clone_cycle,
+    compare_with_parent,
+    cycle_workspace,
+    diff_revisions,
+    get_cycle,
+    get_scenario,
+    import_workspace,
+    restore_revision,
+    scenario_history,
+    update_scenario,
+)
+from weerbaar.store import audit as audit_log
+
+
+@pytest.mark.parametrize("name", ["nvs-2019", "midterm-2021"])
+def test_workspace_round_trip(store: Store, tmp_path: Path, name: str) -> None:
+    original = load_workspace(f"example:{name}")
+    profile = get_profile(original.profile)
+    import_file(store, f"example:{name}", key="c1", kind=CycleKind.STRATEGY, actor="t")
+    first = export_file(store, "c1", tmp_path / "first.yaml")
+    assert first.read_text(encoding="utf-8") == dump_workspace(original, profile)
+    import_file(store, first, key="c2", kind=CycleKind.STRATEGY, actor="t")
+    second = export_file(store, "c2", tmp_path / "second.yaml")
+    assert second.read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
+    stored, stored_profile = cycle_workspace(store, "c2")
+    assert stored.scenarios == original.scenarios
+    assert stored.themes == original.themes
+    assert stored_profile.content_hash == profile.content_hash
+
+
+def _raise_likelihood(store: Store, cycle: str, sid: str, revision: int, actor: str,
+                      ev: float) -> int:
+    current = get_scenario(store, cycle, sid).scenario
+    assert current.likelihood is not None
+    likelihood = current.likelihood.model_copy(update={"range": ScoreRange(ev=ev, ll=1, ul=5)})
+    edited = current.model_copy(update={"likelihood": likelihood})
+    return update_scenario(store, cycle, edited, expected_revision=revision, actor=actor,
+                           reason=f"{actor} says {ev}")
+
+
+def test_history_diff_and_restore(store: Store) -> None:
+    import_file(store, "example:nvs-2019", key="c", kind=CycleKind.STRATEGY, actor="ann")
+    sid = "trade-war"
+    original = get_scenario(store, "c", sid)
+    assert original.revision == 1
+    assert _raise_likelihood(store, "c", sid, 1, "bob", 4.5) == 2
+    history = scenario_history(store, "c", sid)
+    assert [(r.number, r.actor, r.reason) for r in history] == [
+        (1, "ann", None), (2, "bob", "bob says 4.5")]
+    changes = {c.path: (c.before, c.after) for c in diff_revisions(store, "c", sid, 1, 2)}
+    assert changes["scenario.likelihood.range.ev"] == (3.0, 4.5)
+    assert restore_revision(store, "c", sid, 1, expected_revision=2, actor="ann",
+                            reason="back") == 3
+    restored = get_scenario(store, "c", sid)
+    assert restored.scenario == original.scenario and restored.revision == 3
+    assert [r.number for r in scenario_history(store, "c", sid)] == [1, 2, 3]
+    with store.read() as conn:
+        actions = [(e.action, e.entity_key, e.revision) for e in audit_log.entries(conn)]
+        assert audit_log.verify(conn) == []
+    assert ("update", sid, 2) in actions and ("restore", sid, 3) in actions
+
+
+def test_two_writers_on_a_stale_revision(make_store: Callable[..., Store],
+                                         databases: object) -> None:
+    first = make_store()
+    import_file(first, "example:nvs-2019", key="c", kind=CycleKind.STRATEGY, actor="t")
+    # a second, independent connection pool to the same database: another writer
+    from weerbaar.store import open_store
+
+    second = open_store(first.engine.url.render_as_string(hide_password=False))
+    try:
+        seen_by_both = get_scenario(first, "c", "trade-war").revision
+        assert _raise_likelihood(first, "c", "trade-war", seen_by_both, "ann", 5.0) == 2
+        with pytest.raises(Conflict) as info:
+            _raise_likelihood(second, "c", "trade-war", seen_by_both, "bob", 1.0)
+        message = str(info.value)
+        assert "revision 1" in message and "current revision is 2" in message
+        kept = get_scenario(second, "c", "trade-war")
+        assert kept.revision == 2 and kept.updated_by == "ann"
+        assert kept.scenario.likelihood is not None and kept.scenario.likelihood.range.ev == 5.0
+        assert len(scenario_history(first, "c", "trade-war")) == 2
+    finally:
+        second.dispose()
+
+
+def test_frozen_cycle_is_read_only_and_clone_tracks_changes(store: Store) -> None:
+    load_examples(store, actor="t")
+    parent = get_cycle(store, "nvs-2019")
+    assert parent.status is CycleStatus.FROZEN
+    assert get_cycle(store, "midterm-2021").parent == "nvs-2019"
+    with pytest.raises(PermissionDenied, match="frozen"):
+        _raise_likelihood(store, "nvs-2019", "trade-war", 1, "t", 4.0)
+    with pytest.raises(PermissionDenied):
+        apply_workspace(store, "nvs-2019", load_workspace("example:midterm-2021"), actor="t")
+    cmp = compare_with_parent(store, "midterm-2021")
+    new = {i.scenario for i in cmp.of("new")}
+    changed = {i.scenario for i in cmp.of("changed")}
+    assert new == {"pandemic-unrest", "ransomware-drinking-water", "medical-supply-disruption"}
+    assert "terror-attack-multiple" in changed
+    assert cmp.unchanged == 5
+    assert all(i.reasons for i in cmp.of("changed"))
+    # remove one in a successor of the midterm: it shows as removed
+    clone_cycle(store, "midterm-2021", "next", kind=CycleKind.STRATEGY, actor="t")
+    workspace, _ = cycle_workspace(store, "next")
+    smaller = workspace.model_copy(update={"scenarios": workspace.scenarios[1:]})
+    report = apply_workspace(store, "next", smaller, actor="t", reason="dropped")
+    assert report.removed == (workspace.scenarios[0].id,)
+    assert [i.scenario for i in compare_with_parent(store, "next").of("removed")] == [
+        workspace.scenarios[0].id]
+    assert load_examples(store, actor="t") == []  # idempotent
+
+
+def test_not_found_messages(store: Store) -> None:
+    with pytest.raises(NotFound, match="no cycle 'nope'"):
+        get_cycle(store, "nope")
+    import_workspace(store, load_workspace("example:nvs-2019"), key="c",
+                     kind=CycleKind.STRATEGY, actor="t")
+    with pytest.raises(NotFound, match="no scenario 'x'"):
+        get_scenario(store, "c", "x")
+    with pytest.raises(Conflict, match="exists already"):
+        import_workspace(store, load_workspace("example:nvs-2019"), key="c",
+                         kind=CycleKind.STRATEGY, actor="t")
