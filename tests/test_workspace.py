@@ -198,3 +198,56 @@ def test_expert_scores_are_loaded(write: Write) -> None:
     dup = text.replace("expert: a2", "expert: a1")
     with pytest.raises(InvalidInput, match=r"scenarios\[2\]\.experts\[1\]\.expert"):
         load_workspace(write("dup.yaml", dup))
+
+
+REVIEWED = GOOD.replace('"2.1": [C], ', "") + """\
+reviews:
+  - theme: nd
+    sections:
+      summary: {text: "De NVS 2019 zag overstromingen als grootste natuurrisico."}
+      threat: {text: "Het risico nam toe.", evidence: [{kind: scenario, ref: flood}]}
+    comprehensive: {answer: "yes", reasoning: "Deltaprogramma"}
+    more_resilient: {answer: "no", reasoning: "klimaat gaat sneller"}
+    verdict: intensify
+    verdict_reasoning: "versterkte aanpak nodig"
+measures:
+  - id: dikes
+    title: Dijkversterking
+    themes: [nd]
+    scenarios: [flood]
+    owner: IenW
+    capability: material
+    phase: prevention
+    status: running
+    start: 2020-01-01
+    effect: {likelihood: 1, criteria: {"2.1": 1}}
+"""
+
+
+def test_reviews_and_measures_load_and_round_trip(write: Write, tmp_path: Path) -> None:
+    from weerbaar.domain import ReviewPart, Verdict
+    from weerbaar.io.workspace_export import dump_workspace
+
+    ws = load_workspace(write("ws.yaml", REVIEWED))
+    review = ws.reviews[0]
+    assert review.verdict is Verdict.INTENSIFY
+    assert review.section(ReviewPart.THREAT).evidence[0].ref == "flood"
+    assert ws.measures[0].effect.likelihood == 1
+    text = dump_workspace(ws, get_profile(ws.profile))
+    again = load_workspace(write("again.yaml", text))
+    assert again.reviews == ws.reviews and again.measures == ws.measures
+    assert dump_workspace(again, get_profile(ws.profile)) == text
+
+
+@pytest.mark.parametrize(("change", "key"), [
+    (("  - theme: nd\n    sections", "  - theme: zz\n    sections"), "reviews[0].theme"),
+    (("scenarios: [flood]", "scenarios: [nope]"), "measures[0].scenarios[0]"),
+    (("criteria: {\"2.1\": 1}", "criteria: {\"9.9\": 1}"), "measures[0].effect.criteria.9.9"),
+    (("status: running", "status: ongoing"), "measures[0].status"),
+    (("verdict_reasoning: \"versterkte aanpak nodig\"\n", ""), "reviews[0]"),
+])
+def test_bad_reviews_and_measures(write: Write, change: tuple[str, str], key: str) -> None:
+    assert change[0] in REVIEWED
+    with pytest.raises(InvalidInput) as info:
+        load_workspace(write("bad.yaml", REVIEWED.replace(change[0], change[1])))
+    assert f"key {key}" in str(info.value)

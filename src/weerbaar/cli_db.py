@@ -30,8 +30,8 @@ ReasonOption = Annotated[str | None, typer.Option("--reason", "-m", help="Why (k
 db_app = typer.Typer(help="Create and upgrade the database.", no_args_is_help=True)
 cycles_app = typer.Typer(help="Cycles: import, export, freeze, clone, compare.",
                          no_args_is_help=True)
-scenario_app = typer.Typer(help="A scenario's revision history: list, diff, restore.",
-                           no_args_is_help=True)
+history_app = typer.Typer(help="Revision history of scenarios, reviews and measures.",
+                          no_args_is_help=True)
 
 
 def _actor(actor: str | None) -> str:
@@ -154,72 +154,77 @@ def cycles_apply(key: str, workspace: str, db: DbOption = None, actor: ActorOpti
 
 
 @cycles_app.command("compare")
-def cycles_compare(key: str, db: DbOption = None,
+def cycles_compare(key: str,
+                   base: Annotated[str | None, typer.Option(
+                       "--base", help="Compare with this cycle (default: the parent).")] = None,
+                   db: DbOption = None,
                    as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """What is new, changed and removed relative to the parent cycle, and why."""
-    from weerbaar.store import compare_with_parent
+    from weerbaar.store import compare_cycles
 
-    cmp = compare_with_parent(_open(db), key)
+    cmp = compare_cycles(_open(db), base, key)
     if as_json:
-        payload = {"cycle": cmp.cycle, "parent": cmp.parent, "unchanged": cmp.unchanged,
-                   "items": [{"scenario": i.scenario, "status": i.status,
-                              "reasons": list(i.reasons),
-                              "changes": [{"path": c.path, "before": c.before, "after": c.after}
-                                          for c in i.changes]} for i in cmp.items]}
-        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n")
+        sys.stdout.write(json.dumps(cmp.to_dict(), indent=2, ensure_ascii=False, default=str)
+                         + "\n")
         return
-    if cmp.parent is None:
-        out.print(f"cycle {key} has no parent cycle")
+    if cmp.base is None:
+        out.print(f"cycle {key} has no parent cycle; name one with --base")
         return
-    table = Table(title=f"{key} compared with {cmp.parent}", title_justify="left")
-    for col in ("scenario", "status", "fields changed", "reasons"):
+    table = Table(title=f"{key} compared with {cmp.base}", title_justify="left")
+    for col in ("kind", "key", "status", "fields changed", "reasons"):
         table.add_column(col)
     for item in cmp.items:
-        table.add_row(item.scenario, item.status, str(len(item.changes)) if item.changes else "",
-                      "; ".join(item.reasons))
+        table.add_row(item.kind, item.key, item.status,
+                      str(len(item.changes)) if item.changes else "", "; ".join(item.reasons))
     out.print(table)
-    out.print(f"new {len(cmp.of('new'))}, changed {len(cmp.of('changed'))}, "
-              f"removed {len(cmp.of('removed'))}, unchanged {cmp.unchanged}")
+    out.print(f"scenarios: new {len(cmp.of('new'))}, changed {len(cmp.of('changed'))}, "
+              f"removed {len(cmp.of('removed'))}; unchanged items {cmp.unchanged}")
 
 
-@scenario_app.command("history")
-def scenario_history_cmd(cycle: str, scenario: str, db: DbOption = None) -> None:
-    """List a scenario's revisions: number, who, when, why."""
-    from weerbaar.store import scenario_history
+KindOption = Annotated[str, typer.Option(
+    "--kind", help="scenario, review (key: the theme) or measure.")]
 
-    table = Table(title=f"{cycle} / {scenario}", title_justify="left")
+
+@history_app.command("list")
+def history_list(cycle: str, key: str, kind: KindOption = "scenario",
+                 db: DbOption = None) -> None:
+    """List the revisions of a scenario, review or measure: number, who, when, why."""
+    from weerbaar.store import history
+
+    table = Table(title=f"{cycle} / {kind} {key}", title_justify="left")
     for col in ("revision", "when (UTC)", "who", "why"):
         table.add_column(col)
-    for rev in scenario_history(_open(db), cycle, scenario):
+    for rev in history(_open(db), cycle, kind, key):
         table.add_row(str(rev.number), f"{rev.created_at:%Y-%m-%d %H:%M:%S}", rev.actor,
                       rev.reason or "")
     out.print(table)
 
 
-@scenario_app.command("diff")
-def scenario_diff(cycle: str, scenario: str, a: int, b: int, db: DbOption = None) -> None:
+@history_app.command("diff")
+def history_diff(cycle: str, key: str, a: int, b: int, kind: KindOption = "scenario",
+                 db: DbOption = None) -> None:
     """Show what changed between two revisions."""
-    from weerbaar.store import diff_revisions
+    from weerbaar.store import diff
 
-    changes = diff_revisions(_open(db), cycle, scenario, a, b)
+    changes = diff(_open(db), cycle, kind, key, a, b)
     if not changes:
         out.print("no differences")
     for change in changes:
         out.print(f"{change.path}: {change.before!r} -> {change.after!r}", highlight=False)
 
 
-@scenario_app.command("restore")
-def scenario_restore(cycle: str, scenario: str, number: int,
-                     expected: Annotated[int, typer.Option(
-                         "--expected-revision", help="The current revision you looked at.")],
-                     db: DbOption = None, actor: ActorOption = None,
-                     reason: ReasonOption = None) -> None:
+@history_app.command("restore")
+def history_restore(cycle: str, key: str, number: int,
+                    expected: Annotated[int, typer.Option(
+                        "--expected-revision", help="The current revision you looked at.")],
+                    kind: KindOption = "scenario", db: DbOption = None,
+                    actor: ActorOption = None, reason: ReasonOption = None) -> None:
     """Make an old revision current again (as a new revision)."""
-    from weerbaar.store import restore_revision
+    from weerbaar.store import restore
 
-    new = restore_revision(_open(db), cycle, scenario, number, expected_revision=expected,
-                           actor=_actor(actor), reason=reason)
-    out.print(f"restored revision {number} of {scenario} as revision {new}")
+    new = restore(_open(db), cycle, kind, key, number, expected_revision=expected,
+                  actor=_actor(actor), reason=reason)
+    out.print(f"restored revision {number} of {kind} {key} as revision {new}")
 
 
 def backup_cmd(file: Path, db: DbOption = None) -> None:
@@ -250,7 +255,7 @@ def examples_load_cmd(db: DbOption = None, actor: ActorOption = None) -> None:
 def register(app: typer.Typer) -> None:
     app.add_typer(db_app, name="db")
     app.add_typer(cycles_app, name="cycles")
-    app.add_typer(scenario_app, name="scenario")
+    app.add_typer(history_app, name="history")
     app.command("backup")(backup_cmd)
     app.command("restore")(restore_cmd)
     app.command("load-examples")(examples_load_cmd)

@@ -14,9 +14,9 @@ from weerbaar.store import (
     compare_with_parent,
     cycle_workspace,
     get_cycle,
+    history,
     list_cycles,
     open_store,
-    scenario_history,
     upgrade,
 )
 from weerbaar.store import audit as audit_log
@@ -31,7 +31,7 @@ def _fingerprint(store: Store) -> dict[str, object]:
         "cycles": [(c.key, c.status, c.parent, c.profile_hash) for c in list_cycles(store)],
         "midterm": cycle_workspace(store, "midterm-2021")[0],
         "history": [(r.number, r.actor, r.reason, r.snapshot)
-                    for r in scenario_history(store, "midterm-2021", "trade-war")],
+                    for r in history(store, "midterm-2021", "scenario", "trade-war")],
         "compare": compare_with_parent(store, "midterm-2021"),
         "audit": entries,
         "chain_ok": chain_ok,

@@ -28,12 +28,12 @@ def test_store_commands(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
     assert code == 0 and "nvs-2019, midterm-2021" in out
     code, out, _ = run(capsys, "cycles", "compare", "midterm-2021", "--db", db, "--json")
     payload = json.loads(out)
-    assert payload["parent"] == "nvs-2019" and payload["unchanged"] == 5
-    code, out, _ = run(capsys, "scenario", "history", "midterm-2021", "trade-war", "--db", db)
+    assert payload["base"] == "nvs-2019" and payload["unchanged"] == 5
+    code, out, _ = run(capsys, "history", "list", "midterm-2021", "trade-war", "--db", db)
     assert code == 0 and "ci" in out
-    code, out, _ = run(capsys, "scenario", "diff", "midterm-2021", "trade-war", "1", "2",
+    code, out, _ = run(capsys, "history", "diff", "midterm-2021", "trade-war", "1", "2",
                        "--db", db)
-    assert "scenario.likelihood.range.ev" in out
+    assert "likelihood.range.ev" in out
     code, out, _ = run(capsys, "assess", "cycle:midterm-2021", "--compare-with",
                        "cycle:nvs-2019", "--db", db, "--json")
     assert code == 0 and len(json.loads(out)) == 31
@@ -41,7 +41,7 @@ def test_store_commands(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
     assert run(capsys, "cycles", "export", "midterm-2021", "--out", str(export), "--db", db)[0] == 0
     code, _, err = run(capsys, "cycles", "import", str(export), "--key", "nvs-2019", "--db", db)
     assert code == 4 and "exists already" in err
-    code, _, err = run(capsys, "scenario", "restore", "nvs-2019", "trade-war", "1",
+    code, _, err = run(capsys, "history", "restore", "nvs-2019", "trade-war", "1",
                        "--expected-revision", "1", "--db", db)
     assert code == 6 and "frozen" in err
     backup = tmp_path / "b.json.gz"

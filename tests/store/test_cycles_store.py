@@ -19,13 +19,13 @@ from weerbaar.store import (
     clone_cycle,
     compare_with_parent,
     cycle_workspace,
-    diff_revisions,
+    diff,
+    get,
     get_cycle,
-    get_scenario,
+    history,
     import_workspace,
-    restore_revision,
-    scenario_history,
-    update_scenario,
+    restore,
+    save,
 )
 from weerbaar.store import audit as audit_log
 
@@ -48,30 +48,30 @@ def test_workspace_round_trip(store: Store, tmp_path: Path, name: str) -> None:
 
 def _raise_likelihood(store: Store, cycle: str, sid: str, revision: int, actor: str,
                       ev: float) -> int:
-    current = get_scenario(store, cycle, sid).scenario
+    current = get(store, cycle, "scenario", sid).item
     assert current.likelihood is not None
     likelihood = current.likelihood.model_copy(update={"range": ScoreRange(ev=ev, ll=1, ul=5)})
     edited = current.model_copy(update={"likelihood": likelihood})
-    return update_scenario(store, cycle, edited, expected_revision=revision, actor=actor,
-                           reason=f"{actor} says {ev}")
+    return save(store, cycle, edited, expected_revision=revision, actor=actor,
+                reason=f"{actor} says {ev}")
 
 
 def test_history_diff_and_restore(store: Store) -> None:
     import_file(store, "example:nvs-2019", key="c", kind=CycleKind.STRATEGY, actor="ann")
     sid = "trade-war"
-    original = get_scenario(store, "c", sid)
+    original = get(store, "c", "scenario", sid)
     assert original.revision == 1
     assert _raise_likelihood(store, "c", sid, 1, "bob", 4.5) == 2
-    history = scenario_history(store, "c", sid)
-    assert [(r.number, r.actor, r.reason) for r in history] == [
+    revisions = history(store, "c", "scenario", sid)
+    assert [(r.number, r.actor, r.reason) for r in revisions] == [
         (1, "ann", None), (2, "bob", "bob says 4.5")]
-    changes = {c.path: (c.before, c.after) for c in diff_revisions(store, "c", sid, 1, 2)}
-    assert changes["scenario.likelihood.range.ev"] == (3.0, 4.5)
-    assert restore_revision(store, "c", sid, 1, expected_revision=2, actor="ann",
-                            reason="back") == 3
-    restored = get_scenario(store, "c", sid)
-    assert restored.scenario == original.scenario and restored.revision == 3
-    assert [r.number for r in scenario_history(store, "c", sid)] == [1, 2, 3]
+    changes = {c.path: (c.before, c.after) for c in diff(store, "c", "scenario", sid, 1, 2)}
+    assert changes["likelihood.range.ev"] == (3.0, 4.5)
+    assert restore(store, "c", "scenario", sid, 1, expected_revision=2, actor="ann",
+                   reason="back") == 3
+    restored = get(store, "c", "scenario", sid)
+    assert restored.item == original.item and restored.revision == 3
+    assert [r.number for r in history(store, "c", "scenario", sid)] == [1, 2, 3]
     with store.read() as conn:
         actions = [(e.action, e.entity_key, e.revision) for e in audit_log.entries(conn)]
         assert audit_log.verify(conn) == []
@@ -87,16 +87,16 @@ def test_two_writers_on_a_stale_revision(make_store: Callable[..., Store],
 
     second = open_store(first.engine.url.render_as_string(hide_password=False))
     try:
-        seen_by_both = get_scenario(first, "c", "trade-war").revision
+        seen_by_both = get(first, "c", "scenario", "trade-war").revision
         assert _raise_likelihood(first, "c", "trade-war", seen_by_both, "ann", 5.0) == 2
         with pytest.raises(Conflict) as info:
             _raise_likelihood(second, "c", "trade-war", seen_by_both, "bob", 1.0)
         message = str(info.value)
         assert "revision 1" in message and "current revision is 2" in message
-        kept = get_scenario(second, "c", "trade-war")
+        kept = get(second, "c", "scenario", "trade-war")
         assert kept.revision == 2 and kept.updated_by == "ann"
-        assert kept.scenario.likelihood is not None and kept.scenario.likelihood.range.ev == 5.0
-        assert len(scenario_history(first, "c", "trade-war")) == 2
+        assert kept.item.likelihood is not None and kept.item.likelihood.range.ev == 5.0
+        assert len(history(first, "c", "scenario", "trade-war")) == 2
     finally:
         second.dispose()
 
@@ -111,8 +111,8 @@ def test_frozen_cycle_is_read_only_and_clone_tracks_changes(store: Store) -> Non
     with pytest.raises(PermissionDenied):
         apply_workspace(store, "nvs-2019", load_workspace("example:midterm-2021"), actor="t")
     cmp = compare_with_parent(store, "midterm-2021")
-    new = {i.scenario for i in cmp.of("new")}
-    changed = {i.scenario for i in cmp.of("changed")}
+    new = {i.key for i in cmp.of("new")}
+    changed = {i.key for i in cmp.of("changed")}
     assert new == {"pandemic-unrest", "ransomware-drinking-water", "medical-supply-disruption"}
     assert "terror-attack-multiple" in changed
     assert cmp.unchanged == 5
@@ -122,8 +122,8 @@ def test_frozen_cycle_is_read_only_and_clone_tracks_changes(store: Store) -> Non
     workspace, _ = cycle_workspace(store, "next")
     smaller = workspace.model_copy(update={"scenarios": workspace.scenarios[1:]})
     report = apply_workspace(store, "next", smaller, actor="t", reason="dropped")
-    assert report.removed == (workspace.scenarios[0].id,)
-    assert [i.scenario for i in compare_with_parent(store, "next").of("removed")] == [
+    assert report.removed == (f"scenario:{workspace.scenarios[0].id}",)
+    assert [i.key for i in compare_with_parent(store, "next").of("removed")] == [
         workspace.scenarios[0].id]
     assert load_examples(store, actor="t") == []  # idempotent
 
@@ -134,7 +134,7 @@ def test_not_found_messages(store: Store) -> None:
     import_workspace(store, load_workspace("example:nvs-2019"), key="c",
                      kind=CycleKind.STRATEGY, actor="t")
     with pytest.raises(NotFound, match="no scenario 'x'"):
-        get_scenario(store, "c", "x")
+        get(store, "c", "scenario", "x")
     with pytest.raises(Conflict, match="exists already"):
         import_workspace(store, load_workspace("example:nvs-2019"), key="c",
                          kind=CycleKind.STRATEGY, actor="t")

@@ -6,6 +6,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from weerbaar.domain.measure import Measure
+from weerbaar.domain.review import ThemeReview
 from weerbaar.domain.scores import CriterionScore, LikelihoodScore, ScenarioType
 from weerbaar.domain.text import LocalText
 
@@ -33,6 +35,8 @@ class Theme(BaseModel):
     name: LocalText
     kind: ThemeKind = ThemeKind.THREAT
     colour: str | None = None
+    lead_ministry: str | None = None
+    partners: tuple[str, ...] = ()
     risk_categories: tuple[RiskCategory, ...] = ()
 
 
@@ -71,7 +75,7 @@ class Scenario(BaseModel):
 
 
 class Workspace(BaseModel):
-    """A set of themes and scored scenarios against one named method profile."""
+    """Themes, scored scenarios, theme reviews and measures against one named method profile."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -82,6 +86,8 @@ class Workspace(BaseModel):
     note: str | None = None
     themes: tuple[Theme, ...] = ()
     scenarios: tuple[Scenario, ...] = ()
+    reviews: tuple[ThemeReview, ...] = ()
+    measures: tuple[Measure, ...] = ()
 
     def theme(self, theme_id: str) -> Theme:
         for t in self.themes:

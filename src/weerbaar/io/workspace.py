@@ -20,10 +20,13 @@ from weerbaar.domain import (
     CriterionScore,
     ExpertScore,
     LikelihoodScore,
+    Measure,
     Scenario,
     ScenarioType,
     ScoreRange,
     Theme,
+    ThemeKind,
+    ThemeReview,
     Workspace,
 )
 from weerbaar.errors import InvalidInput, KeyPath, MethodError, NotFound
@@ -112,6 +115,9 @@ class WorkspaceFile(_Input):
     note: str | None = None
     themes: list[Theme] = Field(default_factory=list)
     scenarios: list[ScenarioInput] = Field(default_factory=list)
+    reviews: list[ThemeReview] = Field(
+        default_factory=list, description="Per theme: the four review parts, questions, verdict.")
+    measures: list[Measure] = Field(default_factory=list)
 
 
 def workspace_json_schema() -> dict[str, Any]:
@@ -309,6 +315,48 @@ def load_workspace(path: Path | str, *, profile: MethodProfile | None = None) ->
                                 ["scenarios", index, "id"], "unique scenario ids")
         seen.add(raw.id)
         scenarios.append(resolver.scenario(index, raw, themes))
+    _check_reviews(resolver, parsed.reviews, themes)
+    _check_measures(resolver, parsed.measures, themes, seen, profile)
     return Workspace(profile=profile.id, title=parsed.title, language=parsed.language,
                      illustrative=parsed.illustrative, note=parsed.note,
-                     themes=tuple(themes.values()), scenarios=tuple(scenarios))
+                     themes=tuple(themes.values()), scenarios=tuple(scenarios),
+                     reviews=tuple(parsed.reviews), measures=tuple(parsed.measures))
+
+
+def _check_reviews(resolver: _Resolver, reviews: list[ThemeReview],
+                   themes: dict[str, Theme]) -> None:
+    seen: set[str] = set()
+    for index, review in enumerate(reviews):
+        path: list[str | int] = ["reviews", index]
+        if review.theme not in themes:
+            raise resolver.fail(f"theme {review.theme!r} is not defined under 'themes'",
+                                [*path, "theme"], f"one of {', '.join(themes)}")
+        if review.theme in seen:
+            raise resolver.fail(f"theme {review.theme!r} has two reviews", [*path, "theme"])
+        seen.add(review.theme)
+        if themes[review.theme].kind is ThemeKind.GENERIC and review.verdict is not None:
+            raise resolver.fail("a generic instrument gets no approach verdict",
+                                [*path, "verdict"], "no verdict for generic instruments")
+
+
+def _check_measures(resolver: _Resolver, measures: list[Measure], themes: dict[str, Theme],
+                    scenario_ids: set[str], profile: MethodProfile) -> None:
+    ids: set[str] = set()
+    criteria = {c.id for c in profile.criteria}
+    for index, measure in enumerate(measures):
+        path: list[str | int] = ["measures", index]
+        if measure.id in ids:
+            raise resolver.fail(f"measure id {measure.id!r} is used twice", [*path, "id"])
+        ids.add(measure.id)
+        for t_index, theme in enumerate(measure.themes):
+            if theme not in themes:
+                raise resolver.fail(f"theme {theme!r} is not defined under 'themes'",
+                                    [*path, "themes", t_index])
+        for s_index, sid in enumerate(measure.scenarios):
+            if sid not in scenario_ids:
+                raise resolver.fail(f"scenario {sid!r} is not in this workspace",
+                                    [*path, "scenarios", s_index])
+        for cid in measure.effect.criteria:
+            if cid not in criteria:
+                raise resolver.fail(f"criterion {cid!r} is not in profile {profile.id}",
+                                    [*path, "effect", "criteria", cid])

@@ -95,6 +95,10 @@ def theme_to_input(theme: Theme) -> dict[str, Any]:
                            "kind": theme.kind.value}
     if theme.colour:
         out["colour"] = theme.colour
+    if theme.lead_ministry:
+        out["lead_ministry"] = theme.lead_ministry
+    if theme.partners:
+        out["partners"] = list(theme.partners)
     out["risk_categories"] = [{"id": c.id, "name": c.name.model_dump(exclude_none=True)}
                               for c in theme.risk_categories]
     return out
@@ -112,6 +116,12 @@ def workspace_to_dict(workspace: Workspace, profile: MethodProfile) -> dict[str,
         out["note"] = workspace.note
     out["themes"] = [theme_to_input(t) for t in workspace.themes]
     out["scenarios"] = [scenario_to_input(s, profile) for s in workspace.scenarios]
+    if workspace.reviews:
+        out["reviews"] = [r.model_dump(mode="json", exclude_defaults=True)
+                          for r in workspace.reviews]
+    if workspace.measures:
+        out["measures"] = [m.model_dump(mode="json", exclude_defaults=True)
+                           for m in workspace.measures]
     return out
 
 

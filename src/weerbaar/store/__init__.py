@@ -3,50 +3,46 @@
 This is the only package that imports SQLAlchemy and Alembic.
 """
 
+from weerbaar.store.compare import CycleComparison, ItemChange, compare_cycles, compare_with_parent
 from weerbaar.store.core import Store, open_store
 from weerbaar.store.cycles import (
-    CycleComparison,
-    ScenarioChange,
     SyncReport,
     apply_workspace,
     clone_cycle,
-    compare_with_parent,
     cycle_workspace,
-    diff_revisions,
     freeze_cycle,
     get_cycle,
-    get_scenario,
     import_workspace,
     list_cycles,
-    restore_revision,
-    scenario_history,
-    update_scenario,
 )
+from weerbaar.store.edits import add, diff, get, history, restore, save
 from weerbaar.store.engine import default_database_path
 from weerbaar.store.migrate import PendingMigrations, SchemaStatus, status, upgrade
 
 __all__ = [
     "CycleComparison",
+    "ItemChange",
     "PendingMigrations",
-    "ScenarioChange",
     "SchemaStatus",
     "Store",
     "SyncReport",
+    "add",
     "apply_workspace",
     "clone_cycle",
+    "compare_cycles",
     "compare_with_parent",
     "cycle_workspace",
     "default_database_path",
-    "diff_revisions",
+    "diff",
     "freeze_cycle",
+    "get",
     "get_cycle",
-    "get_scenario",
+    "history",
     "import_workspace",
     "list_cycles",
     "open_store",
-    "restore_revision",
-    "scenario_history",
+    "restore",
+    "save",
     "status",
-    "update_scenario",
     "upgrade",
 ]

@@ -1,43 +1,45 @@
-"""Cycles in the store: create from a workspace, freeze, clone into a successor, sync, compare.
+"""Cycles in the store: create from a workspace, freeze, clone into a successor, sync.
 
 Every function here is one transaction: it completes, or the database is left as it was.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import Connection, insert, select, update
 
-from weerbaar.domain import Cycle, CycleKind, CycleStatus, Scenario, Workspace
+from weerbaar.domain import Cycle, CycleKind, CycleStatus, Workspace
 from weerbaar.errors import Conflict, InvalidInput
 from weerbaar.methods.profile import MethodProfile
 from weerbaar.methods.registry import get_profile
 from weerbaar.store import audit
-from weerbaar.store import scenarios as scen
+from weerbaar.store import documents as docs
 from weerbaar.store.core import Store, utcnow
 from weerbaar.store.records import (
-    RevisionInfo,
     cycle_row,
     insert_themes,
-    list_revisions,
     load_themes,
     profile_of,
     require_draft,
     store_profile,
     to_cycle,
 )
+from weerbaar.store.scenarios import MEASURE, REVIEW, SCENARIO, check_scenario
 from weerbaar.store.schema import cycles, scenarios, themes
 
 Progress = Callable[[int, int], None]
+KINDS: tuple[docs.DocumentKind[Any], ...] = (SCENARIO, REVIEW, MEASURE)
 
 
 def _new_cycle(conn: Connection, *, key: str, kind: CycleKind, profile: MethodProfile,
                title: str | None, parent_id: int | None, language: str, illustrative: bool,
                note: str | None, period: tuple[str | None, str | None], actor: str,
-               reason: str | None) -> tuple[int, Any]:
+               reason: str | None) -> tuple[int, datetime]:
     at = utcnow()
     if conn.execute(select(cycles.c.id).where(cycles.c.key == key)).scalar() is not None:
         raise Conflict(f"a cycle {key!r} exists already; choose another key")
@@ -54,12 +56,17 @@ def _new_cycle(conn: Connection, *, key: str, kind: CycleKind, profile: MethodPr
     return int(result.inserted_primary_key[0]), at
 
 
+def _items(workspace: Workspace, kind: docs.DocumentKind[Any]) -> Sequence[BaseModel]:
+    return {"scenario": workspace.scenarios, "review": workspace.reviews,
+            "measure": workspace.measures}[kind.entity]
+
+
 def import_workspace(store: Store, workspace: Workspace, *, key: str, kind: CycleKind,
                      actor: str, reason: str | None = None, title: str | None = None,
                      period: tuple[str | None, str | None] = (None, None),
                      profile: MethodProfile | None = None,
                      progress: Progress | None = None) -> Cycle:
-    """Create a cycle holding the workspace's themes and scenarios (all or nothing)."""
+    """Create a cycle holding the workspace's themes, scenarios, reviews and measures."""
     profile = profile or get_profile(workspace.profile)
     with store.transaction() as conn:
         cycle_id, at = _new_cycle(
@@ -67,14 +74,18 @@ def import_workspace(store: Store, workspace: Workspace, *, key: str, kind: Cycl
             parent_id=None, language=workspace.language, illustrative=workspace.illustrative,
             note=workspace.note, period=period, actor=actor, reason=reason)
         insert_themes(conn, cycle_id, workspace.themes)
-        total = len(workspace.scenarios)
-        for position, scenario in enumerate(workspace.scenarios):
-            scen.check_scenario(scenario, workspace.themes, profile)
-            scen.insert_scenario(conn, cycle_id=cycle_id, cycle_key=key, scenario=scenario,
-                                 position=position, actor=actor, reason=reason, at=at,
-                                 action="import")
-            if progress is not None:
-                progress(position + 1, total)
+        total = len(workspace.scenarios) + len(workspace.reviews) + len(workspace.measures)
+        done = 0
+        for doc_kind in KINDS:
+            for position, item in enumerate(_items(workspace, doc_kind)):
+                if doc_kind is SCENARIO:
+                    check_scenario(item, workspace.themes, profile)  # type: ignore[arg-type]
+                docs.insert_document(conn, doc_kind, cycle_id=cycle_id, cycle_key=key,
+                                     item=item, position=position, actor=actor, reason=reason,
+                                     at=at, action="import")
+                done += 1
+                if progress is not None:
+                    progress(done, total)
         return to_cycle(conn, cycle_row(conn, key))
 
 
@@ -88,17 +99,17 @@ def list_cycles(store: Store) -> list[Cycle]:
         return [to_cycle(conn, r) for r in conn.execute(select(cycles).order_by(cycles.c.id))]
 
 
-def cycle_workspace(store: Store, key: str, *, include_removed: bool = False
-                    ) -> tuple[Workspace, MethodProfile]:
+def cycle_workspace(store: Store, key: str) -> tuple[Workspace, MethodProfile]:
     """The cycle's content as a workspace, with the exact profile it was created with."""
     with store.read() as conn:
         row = cycle_row(conn, key)
         profile = profile_of(conn, row)
-        stored = scen.list_stored(conn, row.id, include_removed=include_removed)
+        found = {k.entity: tuple(s.item for s in docs.list_stored(conn, k, row.id))
+                 for k in KINDS}
         workspace = Workspace(profile=profile.id, title=row.title, language=row.language,
                               illustrative=row.illustrative, note=row.note,
-                              themes=load_themes(conn, row.id),
-                              scenarios=tuple(s.scenario for s in stored))
+                              themes=load_themes(conn, row.id), scenarios=found["scenario"],
+                              reviews=found["review"], measures=found["measure"])
         return workspace, profile
 
 
@@ -118,22 +129,21 @@ def freeze_cycle(store: Store, key: str, *, actor: str, reason: str | None = Non
 def clone_cycle(store: Store, parent_key: str, key: str, *, kind: CycleKind, actor: str,
                 title: str | None = None, reason: str | None = None,
                 period: tuple[str | None, str | None] = (None, None)) -> Cycle:
-    """Start a successor cycle as a copy of ``parent_key``; every scenario remembers its origin."""
+    """Start a successor cycle as a copy of ``parent_key``; every document remembers its origin."""
     with store.transaction() as conn:
         parent = cycle_row(conn, parent_key)
         profile = profile_of(conn, parent)
+        why = reason or f"cloned from {parent_key}"
         cycle_id, at = _new_cycle(
             conn, key=key, kind=kind, profile=profile, title=title, parent_id=parent.id,
             language=parent.language, illustrative=parent.illustrative, note=parent.note,
-            period=period, actor=actor, reason=reason or f"cloned from {parent_key}")
+            period=period, actor=actor, reason=why)
         insert_themes(conn, cycle_id, load_themes(conn, parent.id))
-        origin_ids = {r.key: r.id for r in conn.execute(
-            select(scenarios.c.key, scenarios.c.id).where(scenarios.c.cycle_id == parent.id))}
-        for stored in scen.list_stored(conn, parent.id):
-            scen.insert_scenario(conn, cycle_id=cycle_id, cycle_key=key,
-                                 scenario=stored.scenario, position=stored.position,
-                                 actor=actor, reason=f"cloned from {parent_key}", at=at,
-                                 origin_id=origin_ids[stored.scenario.id], action="clone")
+        for doc_kind in KINDS:
+            for stored in docs.list_stored(conn, doc_kind, parent.id):
+                docs.insert_document(conn, doc_kind, cycle_id=cycle_id, cycle_key=key,
+                                     item=stored.item, position=stored.position, actor=actor,
+                                     reason=why, at=at, origin_id=stored.pk, action="clone")
         return to_cycle(conn, cycle_row(conn, key))
 
 
@@ -147,9 +157,10 @@ class SyncReport:
 
 def apply_workspace(store: Store, key: str, workspace: Workspace, *, actor: str,
                     reason: str | None = None, progress: Progress | None = None) -> SyncReport:
-    """Bring a draft cycle in line with a workspace: add, change and remove scenarios.
+    """Bring a draft cycle in line with a workspace: add, change and remove documents.
 
-    Each change is a new revision carrying ``reason``; removed scenarios stay in the history.
+    Each change is a new revision carrying ``reason``; removed documents stay in the history.
+    Reports scenario, review and measure keys as ``scenario:ID``, ``review:THEME``, ...
     """
     with store.transaction() as conn:
         row = cycle_row(conn, key)
@@ -158,34 +169,41 @@ def apply_workspace(store: Store, key: str, workspace: Workspace, *, actor: str,
         if workspace.profile != profile.id:
             raise InvalidInput(f"workspace is for profile {workspace.profile!r}, cycle {key!r} "
                                f"uses {profile.id!r}", location=["profile"])
-        current_themes = load_themes(conn, row.id)
-        if workspace.themes != current_themes:
+        if workspace.themes != load_themes(conn, row.id):
             _replace_themes(conn, row.id, key, workspace, actor, reason)
         at = utcnow()
-        stored = {s.scenario.id: s for s in scen.list_stored(conn, row.id, include_removed=True)}
-        added, changed, removed, unchanged = [], [], [], 0
-        total = len(workspace.scenarios)
-        for position, scenario in enumerate(workspace.scenarios):
-            scen.check_scenario(scenario, workspace.themes, profile)
-            old = stored.pop(scenario.id, None)
-            if old is None:
-                scen.insert_scenario(conn, cycle_id=row.id, cycle_key=key, scenario=scenario,
-                                     position=position, actor=actor, reason=reason, at=at)
-                added.append(scenario.id)
-            elif old.scenario != scenario or old.removed:
-                scen.write(conn, cycle_id=row.id, cycle_key=key, scenario=scenario,
-                           expected_revision=old.revision, actor=actor, reason=reason, at=at)
-                changed.append(scenario.id)
-            else:
-                unchanged += 1
-            if progress is not None:
-                progress(position + 1, total)
-        for left in stored.values():
-            if not left.removed:
-                scen.write(conn, cycle_id=row.id, cycle_key=key, scenario=left.scenario,
-                           expected_revision=left.revision, actor=actor, reason=reason, at=at,
-                           removed=True, action="remove")
-                removed.append(left.scenario.id)
+        added: list[str] = []
+        changed: list[str] = []
+        removed: list[str] = []
+        unchanged = 0
+        for doc_kind in KINDS:
+            stored = {doc_kind.key_of(s.item): s for s in
+                      docs.list_stored(conn, doc_kind, row.id, include_removed=True)}
+            for position, item in enumerate(_items(workspace, doc_kind)):
+                if doc_kind is SCENARIO:
+                    check_scenario(item, workspace.themes, profile)  # type: ignore[arg-type]
+                name = f"{doc_kind.entity}:{doc_kind.key_of(item)}"
+                old = stored.pop(doc_kind.key_of(item), None)
+                if old is None:
+                    docs.insert_document(conn, doc_kind, cycle_id=row.id, cycle_key=key,
+                                         item=item, position=position, actor=actor,
+                                         reason=reason, at=at)
+                    added.append(name)
+                elif old.item != item or old.removed:
+                    docs.write(conn, doc_kind, cycle_id=row.id, cycle_key=key, item=item,
+                               expected_revision=old.revision, actor=actor, reason=reason,
+                               at=at)
+                    changed.append(name)
+                else:
+                    unchanged += 1
+                if progress is not None:
+                    progress(len(added) + len(changed) + unchanged, -1)
+            for left in stored.values():
+                if not left.removed:
+                    docs.write(conn, doc_kind, cycle_id=row.id, cycle_key=key, item=left.item,
+                               expected_revision=left.revision, actor=actor, reason=reason,
+                               at=at, removed=True, action="remove")
+                    removed.append(f"{doc_kind.entity}:{doc_kind.key_of(left.item)}")
         return SyncReport(tuple(added), tuple(changed), tuple(removed), unchanged)
 
 
@@ -204,107 +222,3 @@ def _replace_themes(conn: Connection, cycle_id: int, key: str, workspace: Worksp
                  entity_key=key, cycle_key=key,
                  detail={"reason": reason, "before": before,
                          "after": [t.model_dump(mode="json") for t in workspace.themes]})
-
-
-def update_scenario(store: Store, key: str, scenario: Scenario, *, expected_revision: int,
-                    actor: str, reason: str | None = None) -> int:
-    """Save an edited scenario made against ``expected_revision`` (Conflict when stale)."""
-    with store.transaction() as conn:
-        row = cycle_row(conn, key)
-        require_draft(row)
-        scen.check_scenario(scenario, load_themes(conn, row.id), profile_of(conn, row))
-        return scen.write(conn, cycle_id=row.id, cycle_key=key, scenario=scenario,
-                          expected_revision=expected_revision, actor=actor, reason=reason,
-                          at=utcnow())
-
-
-def get_scenario(store: Store, key: str, scenario_id: str) -> scen.StoredScenario:
-    with store.read() as conn:
-        return scen.get(conn, cycle_row(conn, key).id, key, scenario_id)
-
-
-def scenario_history(store: Store, key: str, scenario_id: str) -> list[RevisionInfo]:
-    with store.read() as conn:
-        return scen.history(conn, cycle_row(conn, key).id, key, scenario_id)
-
-
-def diff_revisions(store: Store, key: str, scenario_id: str, a: int, b: int
-                   ) -> list[scen.Change]:
-    with store.read() as conn:
-        cid = cycle_row(conn, key).id
-        return scen.diff_snapshots(scen.revision(conn, cid, key, scenario_id, a).snapshot,
-                                   scen.revision(conn, cid, key, scenario_id, b).snapshot)
-
-
-def restore_revision(store: Store, key: str, scenario_id: str, number: int, *,
-                     expected_revision: int, actor: str, reason: str | None = None) -> int:
-    """Make an old revision current again, as a new revision (history is never rewritten)."""
-    with store.transaction() as conn:
-        row = cycle_row(conn, key)
-        require_draft(row)
-        old = scen.revision(conn, row.id, key, scenario_id, number)
-        scenario = Scenario.model_validate(old.snapshot["scenario"])
-        return scen.write(conn, cycle_id=row.id, cycle_key=key, scenario=scenario,
-                          expected_revision=expected_revision, actor=actor,
-                          reason=reason or f"restored revision {number}", at=utcnow(),
-                          removed=bool(old.snapshot.get("removed")), action="restore")
-
-
-@dataclass(frozen=True)
-class ScenarioChange:
-    scenario: str
-    status: str  # new, changed, removed
-    changes: tuple[scen.Change, ...] = ()
-    reasons: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class CycleComparison:
-    cycle: str
-    parent: str | None
-    items: tuple[ScenarioChange, ...] = field(default=())
-    unchanged: int = 0
-
-    def of(self, status: str) -> list[ScenarioChange]:
-        return [i for i in self.items if i.status == status]
-
-
-def compare_with_parent(store: Store, key: str) -> CycleComparison:
-    """What is new, changed and removed in a cycle relative to the cycle it was cloned from."""
-    with store.read() as conn:
-        row = cycle_row(conn, key)
-        if row.parent_id is None:
-            return CycleComparison(cycle=key, parent=None)
-        parent_key = conn.execute(select(cycles.c.key).where(cycles.c.id == row.parent_id)
-                                  ).scalar_one()
-        parent_rows = {r.id: r for r in conn.execute(
-            select(scenarios).where(scenarios.c.cycle_id == row.parent_id))}
-        items: list[ScenarioChange] = []
-        unchanged = 0
-        seen_origins: set[int] = set()
-        for r in conn.execute(select(scenarios).where(scenarios.c.cycle_id == row.id)
-                              .order_by(scenarios.c.position, scenarios.c.id)):
-            reasons = tuple(dict.fromkeys(
-                rev.reason for rev in list_revisions(conn, scen.ENTITY, r.id)
-                if rev.number > 1 and rev.reason))
-            origin = parent_rows.get(r.origin_id) if r.origin_id is not None else None
-            if origin is not None:
-                seen_origins.add(origin.id)
-            if r.removed:
-                if origin is not None and not origin.removed:
-                    items.append(ScenarioChange(r.key, "removed", reasons=reasons))
-                continue
-            if origin is None or origin.removed:
-                items.append(ScenarioChange(r.key, "new", reasons=reasons))
-                continue
-            changes = scen.diff_snapshots({"scenario": origin.document},
-                                          {"scenario": r.document})
-            if changes:
-                items.append(ScenarioChange(r.key, "changed", tuple(changes), reasons))
-            else:
-                unchanged += 1
-        for pid, prow in parent_rows.items():
-            if pid not in seen_origins and not prow.removed:
-                items.append(ScenarioChange(prow.key, "removed"))
-        return CycleComparison(cycle=key, parent=parent_key, items=tuple(items),
-                               unchanged=unchanged)

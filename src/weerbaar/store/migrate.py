@@ -55,9 +55,9 @@ def status(engine: Engine) -> SchemaStatus:
                         head=head, pending=tuple(reversed(pending)))
 
 
-def upgrade(engine: Engine) -> SchemaStatus:
-    """Run every pending migration (each in its own transaction)."""
-    command.upgrade(_config(engine), "head")
+def upgrade(engine: Engine, target: str = "head") -> SchemaStatus:
+    """Run the pending migrations up to ``target`` (default: all of them)."""
+    command.upgrade(_config(engine), target)
     return status(engine)
 
 

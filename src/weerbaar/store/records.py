@@ -104,7 +104,8 @@ def load_themes(conn: Connection, cycle_id: int) -> tuple[Theme, ...]:
                                                                           en=c.name_en)))
     return tuple(
         Theme(id=r.key, name=LocalText(nl=r.name_nl, en=r.name_en), kind=ThemeKind(r.kind),
-              colour=r.colour, risk_categories=tuple(cats[r.id]))
+              colour=r.colour, lead_ministry=r.lead_ministry, partners=tuple(r.partners or ()),
+              risk_categories=tuple(cats[r.id]))
         for r in theme_rows)
 
 
@@ -112,7 +113,8 @@ def insert_themes(conn: Connection, cycle_id: int, items: tuple[Theme, ...]) -> 
     for position, theme in enumerate(items):
         result = conn.execute(insert(themes).values(
             cycle_id=cycle_id, key=theme.id, position=position, kind=theme.kind.value,
-            name_nl=theme.name.nl, name_en=theme.name.en, colour=theme.colour))
+            name_nl=theme.name.nl, name_en=theme.name.en, colour=theme.colour,
+            lead_ministry=theme.lead_ministry, partners=list(theme.partners) or None))
         assert result.inserted_primary_key is not None
         theme_id = int(result.inserted_primary_key[0])
         if theme.risk_categories:

@@ -79,6 +79,8 @@ themes = Table(
     Column("name_nl", Text),
     Column("name_en", Text),
     Column("colour", String(20)),
+    Column("lead_ministry", Text),
+    Column("partners", JSON),
     UniqueConstraint("cycle_id", "key"),
 )
 
@@ -163,6 +165,29 @@ audit_head = Table(
     Column("count", Integer, nullable=False),
 )
 
+
+
+def _versioned(name: str) -> Table:
+    """A table of versioned documents (theme reviews, measures): current content + revision."""
+    return Table(
+        name, metadata,
+        Column("id", Integer, primary_key=True),
+        Column("cycle_id", Integer, ForeignKey("cycles.id", ondelete="CASCADE"), nullable=False),
+        Column("key", String(100), nullable=False),
+        Column("position", Integer, nullable=False),
+        Column("revision", Integer, nullable=False),
+        Column("removed", Boolean, nullable=False, default=False),
+        Column("origin_id", Integer, ForeignKey(f"{name}.id", ondelete="SET NULL")),
+        Column("document", JSON, nullable=False),
+        Column("updated_at", DateTime(), nullable=False),
+        Column("updated_by", String(100), nullable=False),
+        UniqueConstraint("cycle_id", "key"),
+    )
+
+
+reviews = _versioned("reviews")
+measures = _versioned("measures")
+
 # Written in dependency order; backups and restores follow this order.
-TABLES = (method_profiles, cycles, themes, risk_categories, scenarios, scores, revisions,
-          audit_log, audit_head)
+TABLES = (method_profiles, cycles, themes, risk_categories, scenarios, scores, reviews, measures,
+          revisions, audit_log, audit_head)

@@ -1,0 +1,115 @@
+"""Theme reviews: the four parts of the midterm review, the two resilience questions, the verdict.
+
+The seed (midterm review 2021) discusses every theme of the strategy under four headings and
+decides per theme whether the approach must change. Generic instruments (crisis management, the
+joint research programme) are reviewed too, but get no verdict.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class ReviewPart(StrEnum):
+    """The four parts of a theme review, in the seed's order."""
+
+    SUMMARY = "summary"  # Korte samenvatting NVS 2019
+    THREAT = "threat"  # Ontwikkeling van de dreiging en de risico's
+    RESILIENCE = "resilience"  # Ontwikkeling van de weerbaarheid
+    APPROACH = "approach"  # Ontwikkeling van de aanpak
+
+
+class EvidenceKind(StrEnum):
+    SCENARIO = "scenario"
+    MEASURE = "measure"
+    SIGNAL = "signal"
+    DOCUMENT = "document"  # a footnote / parliamentary paper
+
+
+class EvidenceLink(BaseModel):
+    """A pointer from a review text to what it rests on."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: EvidenceKind
+    ref: str = Field(min_length=1)
+    note: str | None = None
+
+
+class ReviewSection(BaseModel):
+    """One part of a review: text (paragraphs separated by blank lines) and its evidence."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    text: str = ""
+    evidence: tuple[EvidenceLink, ...] = ()
+
+
+class Answer(StrEnum):
+    YES = "yes"
+    PARTLY = "partly"
+    NO = "no"
+    OPEN = "open"  # not yet answered
+
+
+class QuestionAnswer(BaseModel):
+    """The answer to one of the two resilience questions, with its reasoning."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    answer: Answer = Answer.OPEN
+    reasoning: str | None = None
+
+
+class Verdict(StrEnum):
+    """The approach verdict per theme."""
+
+    CONTINUE = "continue"  # the approach suffices: same level of attention
+    INTENSIFY = "intensify"  # versterkte aanpak
+    ADJUST = "adjust"
+    NEW = "new"
+
+
+class ThemeReview(BaseModel):
+    """A theme's review in one cycle.
+
+    ``comprehensive`` answers "is there a comprehensive approach to minimise this threat?";
+    ``more_resilient`` answers "given how the threat developed, does that approach make the
+    country more resilient?". Both lead to the ``verdict``; generic instruments have none.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    theme: str
+    sections: dict[ReviewPart, ReviewSection] = Field(default_factory=dict)
+    comprehensive: QuestionAnswer = QuestionAnswer()
+    more_resilient: QuestionAnswer = QuestionAnswer()
+    verdict: Verdict | None = None
+    verdict_reasoning: str | None = None
+    footnotes: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _reasoned(self) -> ThemeReview:
+        if self.verdict is not None and not (self.verdict_reasoning or "").strip():
+            raise ValueError("a verdict needs its reasoning (verdict_reasoning)")
+        return self
+
+    def section(self, part: ReviewPart) -> ReviewSection:
+        return self.sections.get(part, ReviewSection())
+
+
+def suggested_verdict(comprehensive: Answer, more_resilient: Answer) -> Verdict | None:
+    """The verdict the two answers point to (the analyst decides; this is a suggestion).
+
+    Both yes: the approach suffices (continue). A comprehensive approach that does not keep up
+    with the threat: intensify. Partly comprehensive: adjust. No comprehensive approach: new.
+    """
+    if Answer.OPEN in (comprehensive, more_resilient):
+        return None
+    if comprehensive is Answer.NO:
+        return Verdict.NEW
+    if comprehensive is Answer.PARTLY:
+        return Verdict.ADJUST
+    return Verdict.CONTINUE if more_resilient is Answer.YES else Verdict.INTENSIFY

@@ -1,0 +1,93 @@
+"""Compare cycles: what is new, changed and removed, and the reasons recorded for each change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from weerbaar.store import documents as docs
+from weerbaar.store.core import Store
+from weerbaar.store.records import cycle_row, list_revisions
+from weerbaar.store.scenarios import MEASURE, REVIEW, SCENARIO
+from weerbaar.store.schema import cycles
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    kind: str  # scenario, review, measure
+    key: str
+    status: str  # new, changed, removed
+    changes: tuple[docs.Change, ...] = ()
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CycleComparison:
+    """Differences from ``base`` to ``cycle`` (by key), with the reasons from the history."""
+
+    cycle: str
+    base: str | None
+    items: tuple[ItemChange, ...] = field(default=())
+    unchanged: int = 0
+
+    def of(self, status: str, kind: str = "scenario") -> list[ItemChange]:
+        return [i for i in self.items if i.status == status and i.kind == kind]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"cycle": self.cycle, "base": self.base, "unchanged": self.unchanged,
+                "items": [{"kind": i.kind, "key": i.key, "status": i.status,
+                           "reasons": list(i.reasons),
+                           "changes": [{"path": c.path, "before": c.before, "after": c.after}
+                                       for c in i.changes]} for i in self.items]}
+
+
+def _reasons(conn: Connection, entity: str, pk: int, since: int) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(rev.reason for rev in list_revisions(conn, entity, pk)
+                               if rev.number > since and rev.reason))
+
+
+def compare_cycles(store: Store, base: str | None, cycle: str) -> CycleComparison:
+    """Compare ``cycle`` with ``base`` (default: its parent). Items are matched by key.
+
+    A document counts as changed when its content differs; its reasons are the reasons recorded
+    in the cycle's history after it was first created there.
+    """
+    with store.read() as conn:
+        row = cycle_row(conn, cycle)
+        if base is None:
+            if row.parent_id is None:
+                return CycleComparison(cycle=cycle, base=None)
+            base = conn.execute(select(cycles.c.key).where(cycles.c.id == row.parent_id)
+                                ).scalar_one()
+        base_row = cycle_row(conn, base)
+        items: list[ItemChange] = []
+        unchanged = 0
+        kinds: tuple[docs.DocumentKind[Any], ...] = (SCENARIO, REVIEW, MEASURE)
+        for kind in kinds:
+            before = {kind.key_of(s.item): s for s in docs.list_stored(conn, kind, base_row.id)}
+            for stored in docs.list_stored(conn, kind, row.id, include_removed=True):
+                key = kind.key_of(stored.item)
+                old = before.pop(key, None)
+                reasons = _reasons(conn, kind.entity, stored.pk, 1)
+                if stored.removed:
+                    if old is not None:
+                        items.append(ItemChange(kind.entity, key, "removed", reasons=reasons))
+                    continue
+                if old is None:
+                    items.append(ItemChange(kind.entity, key, "new", reasons=reasons))
+                    continue
+                changes = docs.diff(old.item.model_dump(mode="json"),
+                                    stored.item.model_dump(mode="json"))
+                if changes:
+                    items.append(ItemChange(kind.entity, key, "changed", tuple(changes), reasons))
+                else:
+                    unchanged += 1
+            items.extend(ItemChange(kind.entity, key, "removed") for key in before)
+        return CycleComparison(cycle=cycle, base=base, items=tuple(items), unchanged=unchanged)
+
+
+def compare_with_parent(store: Store, key: str) -> CycleComparison:
+    """What is new, changed and removed in a cycle relative to the cycle it was cloned from."""
+    return compare_cycles(store, None, key)
