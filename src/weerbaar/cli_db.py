@@ -30,6 +30,8 @@ ReasonOption = Annotated[str | None, typer.Option("--reason", "-m", help="Why (k
 db_app = typer.Typer(help="Create and upgrade the database.", no_args_is_help=True)
 cycles_app = typer.Typer(help="Cycles: import, export, freeze, clone, compare.",
                          no_args_is_help=True)
+excel_app = typer.Typer(help="Excel scoring workbooks: template, import, export.",
+                        no_args_is_help=True)
 history_app = typer.Typer(help="Revision history of scenarios, reviews and measures.",
                           no_args_is_help=True)
 
@@ -227,6 +229,50 @@ def history_restore(cycle: str, key: str, number: int,
     out.print(f"restored revision {number} of {kind} {key} as revision {new}")
 
 
+@excel_app.command("template")
+def excel_template(profile: Annotated[str, typer.Option("--profile", help="Method profile id.")],
+                   output: Annotated[Path, typer.Option("--out", "-o")],
+                   lang: Annotated[str, typer.Option("--lang")] = "nl") -> None:
+    """Write an empty scoring workbook for a method profile."""
+    from weerbaar.services.excel import write_template
+
+    out.print(f"wrote {write_template(profile, output, lang=lang)}")
+
+
+@excel_app.command("import")
+def excel_import(file: Path,
+                 cycle: Annotated[str, typer.Option("--cycle", help="Cycle to import into.")],
+                 kind: Annotated[CycleKind | None, typer.Option(
+                     "--kind", help="Kind of a new cycle.")] = None,
+                 dry_run: Annotated[bool, typer.Option(
+                     "--dry-run", help="Check everything, write nothing.")] = False,
+                 db: DbOption = None, actor: ActorOption = None,
+                 reason: ReasonOption = None) -> None:
+    """Import a scoring workbook (all or nothing; every problem listed with sheet and cell)."""
+    from weerbaar.services.excel import import_workbook
+
+    result = import_workbook(_open(db), file, key=cycle, actor=_actor(actor), kind=kind,
+                             reason=reason, dry_run=dry_run)
+    verb = "would" if dry_run else "did"
+    if result.created:
+        out.print(f"{file}: no problems; {verb} create cycle {cycle} with "
+                  f"{result.scenarios} scenarios")
+    elif result.report is not None:
+        r = result.report
+        out.print(f"{file}: no problems; {verb} add {len(r.added)}, change {len(r.changed)}, "
+                  f"remove {len(r.removed)} in cycle {cycle} (unchanged {r.unchanged})")
+
+
+@excel_app.command("export")
+def excel_export(cycle: str, output: Annotated[Path, typer.Option("--out", "-o")],
+                 lang: Annotated[str, typer.Option("--lang")] = "nl",
+                 db: DbOption = None) -> None:
+    """Write a cycle's scores as a scoring workbook (the template's structure)."""
+    from weerbaar.services.excel import export_cycle
+
+    out.print(f"wrote {export_cycle(_open(db), cycle, output, lang=lang)}")
+
+
 def backup_cmd(file: Path, db: DbOption = None) -> None:
     """Write a backup of the whole database (history and audit log included)."""
     from weerbaar.store.backup import backup
@@ -256,6 +302,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(db_app, name="db")
     app.add_typer(cycles_app, name="cycles")
     app.add_typer(history_app, name="history")
+    app.add_typer(excel_app, name="excel")
     app.command("backup")(backup_cmd)
     app.command("restore")(restore_cmd)
     app.command("load-examples")(examples_load_cmd)

@@ -9,6 +9,7 @@ catches them to print tracebacks.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 KeyPath = Sequence[str | int]
@@ -64,6 +65,40 @@ class InvalidInput(WeerbaarError):
         if self.expected:
             text += f" (expected {self.expected})"
         return f"{', '.join(where)}: {text}" if where else text
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    """One problem in a workbook: the sheet, the cell (``"H7"``, ``"H7:J7"``, ``"1:1"``) and what is wrong.
+
+    ``cell`` is ``None`` when the problem concerns the whole sheet (e.g. a missing sheet).
+    """
+
+    sheet: str
+    cell: str | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.sheet}!{self.cell}: {self.message}" if self.cell else f"{self.sheet}: {self.message}"
+
+
+class ExcelProblems(InvalidInput):
+    """A workbook with one or more problems; ``problems`` lists each one with its sheet and cell.
+
+    Reading a workbook collects every problem before raising, so one round of corrections suffices.
+    The message lists the problems one per line (at most ``LISTED`` of them).
+    """
+
+    LISTED = 200
+
+    def __init__(self, problems: Sequence[CellProblem], *, source: str | Path | None = None) -> None:
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        lines = [str(p) for p in self.problems[: self.LISTED]]
+        if count > self.LISTED:
+            lines.append(f"... and {count - self.LISTED} more")
+        noun = "problem" if count == 1 else "problems"
+        super().__init__(f"{count} {noun} in the workbook:\n" + "\n".join(lines), source=source)
 
 
 class NotFound(WeerbaarError):

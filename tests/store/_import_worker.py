@@ -17,7 +17,7 @@ def main() -> None:
     loaded = load_workspace(workspace)
 
     def progress(done: int, total: int) -> None:
-        if done == total // 2:
+        if done < total:  # some batches written, more to come: the middle of the import
             marker.write_text(f"{done}/{total}", encoding="utf-8")
             time.sleep(120)  # the parent kills us here, mid-transaction
 

@@ -39,18 +39,34 @@ def append(conn: Connection, *, at: datetime, actor: str, action: str, entity_ty
            entity_key: str, cycle_key: str | None = None, revision: int | None = None,
            detail: dict[str, Any] | None = None) -> str:
     """Append one entry inside the caller's transaction; returns its hash."""
+    return append_many(conn, [{
+        "at": at, "actor": actor, "action": action, "entity_type": entity_type,
+        "entity_key": entity_key, "cycle_key": cycle_key, "revision": revision,
+        "detail": detail}])
+
+
+def append_many(conn: Connection, rows: list[dict[str, Any]]) -> str:
+    """Append entries in order inside the caller's transaction; returns the last hash.
+
+    Each row has the keys at, actor, action, entity_type, entity_key, cycle_key, revision,
+    detail. The chain's head is locked once for the whole batch.
+    """
     head = conn.execute(
         select(audit_head.c.last_hash, audit_head.c.count).where(audit_head.c.id == 1)
         .with_for_update()
     ).mappings().one()
-    row = {"at": at.replace(tzinfo=None), "actor": actor, "action": action,
-           "entity_type": entity_type, "entity_key": entity_key, "cycle_key": cycle_key,
-           "revision": revision, "detail": detail}
-    digest = entry_hash(head["last_hash"], _canonical(row))
-    conn.execute(insert(audit_log).values(**row, prev_hash=head["last_hash"], hash=digest))
-    conn.execute(update(audit_head).where(audit_head.c.id == 1)
-                 .values(last_hash=digest, count=head["count"] + 1))
-    return digest
+    last = head["last_hash"]
+    records = []
+    for row in rows:
+        entry = {**row, "at": row["at"].replace(tzinfo=None)}
+        digest = entry_hash(last, _canonical(entry))
+        records.append({**entry, "prev_hash": last, "hash": digest})
+        last = digest
+    if records:
+        conn.execute(insert(audit_log), records)
+        conn.execute(update(audit_head).where(audit_head.c.id == 1)
+                     .values(last_hash=last, count=head["count"] + len(records)))
+    return str(last)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from weerbaar.store.schema import cycles, scenarios, themes
 
 Progress = Callable[[int, int], None]
 KINDS: tuple[docs.DocumentKind[Any], ...] = (SCENARIO, REVIEW, MEASURE)
+BATCH = 50  # documents per batched insert: progress stays visible, statements stay small
 
 
 def _new_cycle(conn: Connection, *, key: str, kind: CycleKind, profile: MethodProfile,
@@ -77,13 +78,17 @@ def import_workspace(store: Store, workspace: Workspace, *, key: str, kind: Cycl
         total = len(workspace.scenarios) + len(workspace.reviews) + len(workspace.measures)
         done = 0
         for doc_kind in KINDS:
-            for position, item in enumerate(_items(workspace, doc_kind)):
-                if doc_kind is SCENARIO:
-                    check_scenario(item, workspace.themes, profile)  # type: ignore[arg-type]
-                docs.insert_document(conn, doc_kind, cycle_id=cycle_id, cycle_key=key,
-                                     item=item, position=position, actor=actor, reason=reason,
-                                     at=at, action="import")
-                done += 1
+            items = list(_items(workspace, doc_kind))
+            if doc_kind is SCENARIO:
+                for scenario in workspace.scenarios:
+                    check_scenario(scenario, workspace.themes, profile)
+            for start in range(0, len(items), BATCH):
+                batch = items[start:start + BATCH]
+                docs.insert_documents(
+                    conn, doc_kind, cycle_id=cycle_id, cycle_key=key,
+                    items=[(item, start + i, None) for i, item in enumerate(batch)],
+                    actor=actor, reason=reason, at=at, action="import")
+                done += len(batch)
                 if progress is not None:
                     progress(done, total)
         return to_cycle(conn, cycle_row(conn, key))
@@ -140,10 +145,11 @@ def clone_cycle(store: Store, parent_key: str, key: str, *, kind: CycleKind, act
             period=period, actor=actor, reason=why)
         insert_themes(conn, cycle_id, load_themes(conn, parent.id))
         for doc_kind in KINDS:
-            for stored in docs.list_stored(conn, doc_kind, parent.id):
-                docs.insert_document(conn, doc_kind, cycle_id=cycle_id, cycle_key=key,
-                                     item=stored.item, position=stored.position, actor=actor,
-                                     reason=why, at=at, origin_id=stored.pk, action="clone")
+            docs.insert_documents(
+                conn, doc_kind, cycle_id=cycle_id, cycle_key=key,
+                items=[(s.item, s.position, s.pk)
+                       for s in docs.list_stored(conn, doc_kind, parent.id)],
+                actor=actor, reason=why, at=at, action="clone")
         return to_cycle(conn, cycle_row(conn, key))
 
 
@@ -155,13 +161,29 @@ class SyncReport:
     unchanged: int = 0
 
 
+class _DryRun(Exception):
+    def __init__(self, report: SyncReport) -> None:
+        self.report = report
+
+
 def apply_workspace(store: Store, key: str, workspace: Workspace, *, actor: str,
-                    reason: str | None = None, progress: Progress | None = None) -> SyncReport:
+                    reason: str | None = None, progress: Progress | None = None,
+                    dry_run: bool = False) -> SyncReport:
     """Bring a draft cycle in line with a workspace: add, change and remove documents.
 
     Each change is a new revision carrying ``reason``; removed documents stay in the history.
     Reports scenario, review and measure keys as ``scenario:ID``, ``review:THEME``, ...
+    With ``dry_run`` every check runs and the report is returned, but nothing is written.
     """
+    try:
+        return _apply(store, key, workspace, actor=actor, reason=reason, progress=progress,
+                      dry_run=dry_run)
+    except _DryRun as done:
+        return done.report
+
+
+def _apply(store: Store, key: str, workspace: Workspace, *, actor: str, reason: str | None,
+           progress: Progress | None, dry_run: bool) -> SyncReport:
     with store.transaction() as conn:
         row = cycle_row(conn, key)
         require_draft(row)
@@ -204,7 +226,10 @@ def apply_workspace(store: Store, key: str, workspace: Workspace, *, actor: str,
                                expected_revision=left.revision, actor=actor, reason=reason,
                                at=at, removed=True, action="remove")
                     removed.append(f"{doc_kind.entity}:{doc_kind.key_of(left.item)}")
-        return SyncReport(tuple(added), tuple(changed), tuple(removed), unchanged)
+        report = SyncReport(tuple(added), tuple(changed), tuple(removed), unchanged)
+        if dry_run:
+            raise _DryRun(report)  # leaving the block this way rolls the transaction back
+        return report
 
 
 def _replace_themes(conn: Connection, cycle_id: int, key: str, workspace: Workspace,

@@ -8,7 +8,7 @@ made against; the check and the write are one conditional UPDATE, so a stale edi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Row, Table, insert, select, update
 from weerbaar.errors import Conflict, NotFound
 from weerbaar.store import audit
 from weerbaar.store.records import RevisionInfo, list_revisions, write_revision
+from weerbaar.store.schema import revisions
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -32,7 +33,8 @@ class DocumentKind(Generic[M]):
     model: type[M]
     key_of: Callable[[M], str]
     columns: Callable[[M], dict[str, Any]] = field(default=lambda _item: {})
-    after_write: Callable[[Connection, int, M], None] | None = None
+    after_write: Callable[[Connection, int, M], None] | None = None  # after an update
+    after_insert: Callable[[Connection, list[tuple[int, M]]], None] | None = None  # batched
 
 
 @dataclass(frozen=True)
@@ -86,24 +88,49 @@ def insert_document(conn: Connection, kind: DocumentKind[M], *, cycle_id: int, c
                     item: M, position: int, actor: str, reason: str | None, at: datetime,
                     origin_id: int | None = None, action: str = "create") -> int:
     """Add a document at revision 1 (its first immutable revision) and audit it."""
-    t, key = kind.table, kind.key_of(item)
-    if conn.execute(select(t.c.id).where(t.c.cycle_id == cycle_id, t.c.key == key)
-                    ).scalar() is not None:
-        raise Conflict(f"cycle {cycle_key!r} already has a {kind.entity} {key!r}")
-    result = conn.execute(insert(t).values(
-        cycle_id=cycle_id, key=key, position=position, revision=1, removed=False,
-        origin_id=origin_id, document=item.model_dump(mode="json"), updated_at=at,
-        updated_by=actor, **kind.columns(item)))
-    assert result.inserted_primary_key is not None
-    pk = int(result.inserted_primary_key[0])
-    if kind.after_write is not None:
-        kind.after_write(conn, pk, item)
-    write_revision(conn, entity_type=kind.entity, entity_id=pk, cycle_id=cycle_id, number=1,
-                   snapshot=snapshot(item), actor=actor, reason=reason, at=at)
-    audit.append(conn, at=at, actor=actor, action=action, entity_type=kind.entity,
-                 entity_key=key, cycle_key=cycle_key, revision=1,
-                 detail={"reason": reason} if reason else None)
-    return pk
+    return insert_documents(conn, kind, cycle_id=cycle_id, cycle_key=cycle_key,
+                            items=[(item, position, origin_id)], actor=actor, reason=reason,
+                            at=at, action=action)[0]
+
+
+def insert_documents(conn: Connection, kind: DocumentKind[M], *, cycle_id: int, cycle_key: str,
+                     items: Sequence[tuple[M, int, int | None]], actor: str, reason: str | None,
+                     at: datetime, action: str = "create") -> list[int]:
+    """Add many documents at revision 1 in a few batched statements; returns their ids.
+
+    ``items`` holds (document, position, origin id). Keys must be new in the cycle.
+    """
+    if not items:
+        return []
+    t = kind.table
+    keys = [kind.key_of(item) for item, _, _ in items]
+    if len(set(keys)) != len(keys):
+        raise Conflict(f"{kind.entity} keys repeat within one batch: {keys}")
+    taken = {r[0] for r in conn.execute(select(t.c.key).where(t.c.cycle_id == cycle_id,
+                                                              t.c.key.in_(keys)))}
+    if taken:
+        raise Conflict(f"cycle {cycle_key!r} already has {kind.entity} "
+                       f"{', '.join(repr(k) for k in sorted(taken))}")
+    documents = [item.model_dump(mode="json") for item, _, _ in items]
+    rows = [{"cycle_id": cycle_id, "key": key, "position": position, "revision": 1,
+             "removed": False, "origin_id": origin, "document": document, "updated_at": at,
+             "updated_by": actor, **kind.columns(item)}
+            for key, (item, position, origin), document in zip(keys, items, documents,
+                                                                 strict=True)]
+    result = conn.execute(insert(t).returning(t.c.id, sort_by_parameter_order=True), rows)
+    pks = [int(r[0]) for r in result]
+    if kind.after_insert is not None:
+        kind.after_insert(conn, [(pk, item) for pk, (item, _, _) in zip(pks, items, strict=True)])
+    conn.execute(insert(revisions), [
+        {"entity_type": kind.entity, "entity_id": pk, "cycle_id": cycle_id, "number": 1,
+         "snapshot": {"document": document, "removed": False}, "actor": actor,
+         "reason": reason, "created_at": at}
+        for pk, document in zip(pks, documents, strict=True)])
+    audit.append_many(conn, [
+        {"at": at, "actor": actor, "action": action, "entity_type": kind.entity,
+         "entity_key": key, "cycle_key": cycle_key, "revision": 1,
+         "detail": {"reason": reason} if reason else None} for key in keys])
+    return pks
 
 
 def write(conn: Connection, kind: DocumentKind[M], *, cycle_id: int, cycle_key: str, item: M,

@@ -56,6 +56,13 @@ def _project_scores(conn: Connection, scenario_pk: int, scenario: Scenario) -> N
         conn.execute(insert(scores), rows)
 
 
+def project_new_scores(conn: Connection, items: list[tuple[int, Scenario]]) -> None:
+    """Score rows for newly inserted scenarios, in one batched statement."""
+    rows = [row for pk, scenario in items for row in _score_rows(pk, scenario)]
+    if rows:
+        conn.execute(insert(scores), rows)
+
+
 def _columns(scenario: Scenario) -> dict[str, Any]:
     return {"theme_key": scenario.theme, "risk_category_key": scenario.risk_category,
             "type": scenario.type.value, "title": scenario.title,
@@ -64,7 +71,7 @@ def _columns(scenario: Scenario) -> dict[str, Any]:
 
 SCENARIO: DocumentKind[Scenario] = DocumentKind(
     table=scenarios, entity="scenario", model=Scenario, key_of=lambda s: s.id,
-    columns=_columns, after_write=_project_scores)
+    columns=_columns, after_write=_project_scores, after_insert=project_new_scores)
 REVIEW: DocumentKind[ThemeReview] = DocumentKind(
     table=reviews, entity="review", model=ThemeReview, key_of=lambda r: r.theme)
 MEASURE: DocumentKind[Measure] = DocumentKind(

@@ -20,8 +20,14 @@ LineMap = dict[tuple[str | int, ...], int]
 MAX_BYTES = 20 * 1024 * 1024
 
 
-class _SafeLoader(yaml.SafeLoader):
-    """SafeLoader that keeps keys such as ``2.1`` and ``"1"`` as strings and rejects duplicates."""
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
+
+
+class _SafeLoader(_Base):  # type: ignore[misc]
+    """Safe loader that keeps keys such as ``2.1`` and ``"1"`` as strings and rejects duplicates.
+
+    Uses libyaml's parser when PyYAML was built with it; constructs only plain data types.
+    """
 
 
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
@@ -69,8 +75,12 @@ def read_yaml(path: Path, *, text: str | None = None) -> tuple[Any, LineMap]:
             raise InvalidInput("file too large", source=path, expected=f"at most {MAX_BYTES} bytes")
         text = path.read_text(encoding="utf-8")
     try:
-        data = yaml.load(text, Loader=_SafeLoader)
-        node = yaml.compose(text, Loader=_SafeLoader)
+        loader = _SafeLoader(text)
+        try:
+            node = loader.get_single_node()  # parse once: the node tree keeps every line
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
