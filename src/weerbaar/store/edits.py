@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from weerbaar.domain import Measure, Scenario, ThemeReview
+from weerbaar.domain import Scenario, ThemeReview
 from weerbaar.errors import InvalidInput, NotFound
 from weerbaar.store import documents as docs
 from weerbaar.store.core import Store, utcnow
