@@ -17,6 +17,8 @@ from rich.console import Console
 from rich.table import Table
 
 from weerbaar import __version__
+from weerbaar.cli_analyse import register_analyse
+from weerbaar.cli_cycle import register as register_cycle
 from weerbaar.cli_db import DbOption, register
 from weerbaar.domain import Language
 from weerbaar.errors import InvalidInput, WeerbaarError
@@ -204,6 +206,8 @@ def _print_comparison(run: AssessmentRun) -> None:
 
 
 register(app)
+register_cycle(app)
+register_analyse(app)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -155,32 +155,65 @@ def cycles_apply(key: str, workspace: str, db: DbOption = None, actor: ActorOpti
               f"removed {len(report.removed)}, unchanged {report.unchanged}")
 
 
+@cycles_app.command("new")
+def cycles_new(key: str,
+               kind: Annotated[CycleKind, typer.Option("--kind")],
+               profile: Annotated[str, typer.Option("--profile", help="Method profile id.")],
+               title: Annotated[str | None, typer.Option("--title")] = None,
+               themes_from: Annotated[str | None, typer.Option(
+                   "--themes-from", help="Copy the themes of this cycle.")] = None,
+               db: DbOption = None, actor: ActorOption = None) -> None:
+    """Create an empty draft cycle."""
+    from weerbaar.services.reviews import new_cycle
+
+    new_cycle(_open(db), key, kind=kind, profile_id=profile, actor=_actor(actor), title=title,
+              themes_from=themes_from)
+    out.print(f"cycle {key} created ({kind.value}, {profile})")
+
+
 @cycles_app.command("compare")
-def cycles_compare(key: str,
-                   base: Annotated[str | None, typer.Option(
-                       "--base", help="Compare with this cycle (default: the parent).")] = None,
+def cycles_compare(a: Annotated[str, typer.Argument(help="Base cycle, or the cycle when B is "
+                                                         "omitted (compared with its parent).")],
+                   b: Annotated[str | None, typer.Argument(help="Cycle compared with A.")] = None,
+                   diagram: Annotated[Path | None, typer.Option(
+                       "--diagram", help="Risk diagram with arrows for moved scenarios.")] = None,
+                   lang: Annotated[str, typer.Option("--lang")] = "en",
                    db: DbOption = None,
                    as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """What is new, changed and removed relative to the parent cycle, and why."""
-    from weerbaar.store import compare_cycles
+    """What is new, changed and removed from A to B (scenarios, reviews, measures), and why."""
+    from weerbaar.services.compare import compare
 
-    cmp = compare_cycles(_open(db), base, key)
+    base, cycle = (None, a) if b is None else (a, b)
+    result = compare(_open(db), base, cycle, diagram=diagram,
+                     lang="nl" if lang == "nl" else "en")
     if as_json:
-        sys.stdout.write(json.dumps(cmp.to_dict(), indent=2, ensure_ascii=False, default=str)
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, default=str)
                          + "\n")
         return
+    cmp = result.comparison
     if cmp.base is None:
-        out.print(f"cycle {key} has no parent cycle; name one with --base")
+        out.print(f"cycle {cycle} has no parent cycle; name the base: weerbaar cycle compare "
+                  f"BASE {cycle}")
         return
-    table = Table(title=f"{key} compared with {cmp.base}", title_justify="left")
-    for col in ("kind", "key", "status", "fields changed", "reasons"):
+    table = Table(title=f"{cycle} compared with {cmp.base}", title_justify="left")
+    for col in ("kind", "key", "status", "what changed", "reasons"):
         table.add_column(col)
+    moves = {m.scenario: m for m in result.moves}
+    verdicts = {v.theme: v for v in result.verdicts}
     for item in cmp.items:
-        table.add_row(item.kind, item.key, item.status,
-                      str(len(item.changes)) if item.changes else "", "; ".join(item.reasons))
+        what = f"{len(item.changes)} fields" if item.changes else ""
+        if item.kind == "scenario" and item.key in moves:
+            what = moves[item.key].describe()
+        if item.kind == "review" and item.key in verdicts:
+            what = verdicts[item.key].describe()
+        table.add_row(item.kind, item.key, item.status, what, "; ".join(item.reasons))
     out.print(table)
     out.print(f"scenarios: new {len(cmp.of('new'))}, changed {len(cmp.of('changed'))}, "
-              f"removed {len(cmp.of('removed'))}; unchanged items {cmp.unchanged}")
+              f"removed {len(cmp.of('removed'))}; reviews changed "
+              f"{len(cmp.of('changed', 'review'))}; verdicts changed {len(result.verdicts)}; "
+              f"unchanged items {cmp.unchanged}")
+    if result.diagram is not None:
+        out.print(f"diagram written to {result.diagram}")
 
 
 KindOption = Annotated[str, typer.Option(
@@ -300,7 +333,8 @@ def examples_load_cmd(db: DbOption = None, actor: ActorOption = None) -> None:
 
 def register(app: typer.Typer) -> None:
     app.add_typer(db_app, name="db")
-    app.add_typer(cycles_app, name="cycles")
+    app.add_typer(cycles_app, name="cycle")
+    app.add_typer(cycles_app, name="cycles", hidden=True)
     app.add_typer(history_app, name="history")
     app.add_typer(excel_app, name="excel")
     app.command("backup")(backup_cmd)

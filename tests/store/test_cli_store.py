@@ -28,7 +28,7 @@ def test_store_commands(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
     assert code == 0 and "nvs-2019, midterm-2021" in out
     code, out, _ = run(capsys, "cycles", "compare", "midterm-2021", "--db", db, "--json")
     payload = json.loads(out)
-    assert payload["base"] == "nvs-2019" and payload["unchanged"] == 5
+    assert payload["base"] == "nvs-2019" and payload["unchanged"]["scenario"] == 5
     code, out, _ = run(capsys, "history", "list", "midterm-2021", "trade-war", "--db", db)
     assert code == 0 and "ci" in out
     code, out, _ = run(capsys, "history", "diff", "midterm-2021", "trade-war", "1", "2",

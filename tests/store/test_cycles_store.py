@@ -115,7 +115,7 @@ def test_frozen_cycle_is_read_only_and_clone_tracks_changes(store: Store) -> Non
     changed = {i.key for i in cmp.of("changed")}
     assert new == {"pandemic-unrest", "ransomware-drinking-water", "medical-supply-disruption"}
     assert "terror-attack-multiple" in changed
-    assert cmp.unchanged == 5
+    assert cmp.unchanged_by_kind["scenario"] == 5
     assert all(i.reasons for i in cmp.of("changed"))
     # remove one in a successor of the midterm: it shows as removed
     clone_cycle(store, "midterm-2021", "next", kind=CycleKind.STRATEGY, actor="t")

@@ -33,7 +33,8 @@ def test_sigkill_mid_import_leaves_database_unchanged(store: Store, tmp_path: Pa
     before = _counts(store)
     example = load_workspace("example:nvs-2019")
     many = [s.model_copy(update={"id": f"{s.id}-{n}"}) for n in range(8) for s in example.scenarios]
-    workspace = example.model_copy(update={"scenarios": tuple(many)})  # 224: several batches
+    workspace = example.model_copy(update={"scenarios": tuple(many), "measures": (),
+                                           "reviews": ()})  # 224 scenarios: several batches
     path = tmp_path / "big.yaml"
     path.write_text(dump_workspace(workspace, get_profile(workspace.profile)), encoding="utf-8")
     marker = tmp_path / "halfway"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
 
-from weerbaar.domain import BOUNDS, Scenario, ScoreRange, Status
+from weerbaar.domain import BOUNDS, Bound, Scenario, ScoreRange, Status
 from weerbaar.errors import MethodError, NotFound
 from weerbaar.methods.aggregation import (
     WeightedSum,
@@ -106,6 +106,17 @@ def _scenario_weak_values(scenario: Scenario) -> tuple[list[WeakValue], list[str
     return list(weak.values()), []
 
 
+def _enclosing(values: Mapping[Bound, float]) -> ScoreRange:
+    """The aggregated range; its limits enclose the EV even where aggregation is not monotone.
+
+    Under the ``applicable`` rule raising a criterion from X to A can lower the average, so the
+    aggregated UL can fall below the aggregated EV (and LL above it); the range then spans the
+    three values.
+    """
+    three = (values["ll"], values["ev"], values["ul"])
+    return ScoreRange(ev=values["ev"], ll=min(three), ul=max(three))
+
+
 def assess(
     scenarios: Sequence[Scenario],
     profile: MethodProfile,
@@ -144,11 +155,13 @@ def assess(
         impact_score = impact_position = None
         impact_class = None
         if score_rows is not None:
-            impact_score = ScoreRange(**{b: float(score_rows[b][row]) for b in BOUNDS})
+            impact_score = _enclosing({b: float(score_rows[b][row]) for b in BOUNDS})
         if not np.isnan(pos_rows["ev"][row]):
-            floor = impact_scale.lowest - 1.0
+            # a limit with no impact (S = 0) sits at the X gridline, or lower when the expected
+            # value itself lies below it (one A among many X criteria), so LL <= EV holds
+            floor = min(impact_scale.lowest - 1.0, float(pos_rows["ev"][row]))
             vals = {b: float(np.nan_to_num(pos_rows[b][row], nan=floor)) for b in BOUNDS}
-            impact_position = ScoreRange(**vals)
+            impact_position = _enclosing(vals)
             level = impact_scale.class_at(vals["ev"])
             impact_class = level.code if level is not None else None
         like_pos = like_class = like_code = None

@@ -251,6 +251,19 @@ class Likelihood(_Model):
         return self.hazard if kind is ScenarioType.HAZARD else self.threat
 
 
+class UncertaintySpec(_Model):
+    """Defaults of the uncertainty analysis (``weerbaar analyse``); both can be overridden per run.
+
+    ``distribution`` is the shape of a score between its lower and upper limit on the continuous
+    class scale; ``serious`` is the impact class from which a scenario counts as seriously harming
+    national security (the strategy's cut, class C "ernstig"), reported as P(impact >= serious).
+    """
+
+    distribution: Literal["triangular", "pert"] = "triangular"
+    serious: str = "C"
+    note: str | None = None
+
+
 class MethodProfile(_Model):
     """A complete, versioned description of one risk-assessment method."""
 
@@ -267,6 +280,8 @@ class MethodProfile(_Model):
     criteria: tuple[Criterion, ...]
     aggregation: Aggregation
     likelihood: Likelihood
+    uncertainty: UncertaintySpec | None = Field(
+        default=None, description="Defaults of the uncertainty analysis (optional).")
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
@@ -306,6 +321,11 @@ class MethodProfile(_Model):
                     f"unknown ids {sorted(keys - allowed)}; expected ids from {sorted(allowed)}",
                     ("aggregation", "preference_profiles", index, "weights"),
                 )
+        if self.uncertainty is not None and self.uncertainty.serious not in codes:
+            raise FieldProblem(
+                f"serious class {self.uncertainty.serious!r} is not one of {sorted(codes)}",
+                ("uncertainty", "serious"),
+            )
         for src in sorted(self.cited_sources()):
             if src not in self.sources:
                 raise FieldProblem(
@@ -362,5 +382,8 @@ class MethodProfile(_Model):
     @property
     def content_hash(self) -> str:
         """SHA-256 of the canonical JSON of the profile: an assessment records the exact profile."""
-        canonical = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True)
+        data = self.model_dump(mode="json", by_alias=True)
+        if data.get("uncertainty") is None:  # optional section: absent keeps earlier hashes
+            data.pop("uncertainty", None)
+        canonical = json.dumps(data, sort_keys=True)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -20,6 +20,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import is_color_like
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
 from weerbaar.domain import Language, OrdinalScale, Theme
@@ -35,17 +36,22 @@ TEXTS: dict[Language, dict[str, str]] = {
     "nl": {"impact": "Impact", "likelihood": "Waarschijnlijkheid",
            "provisional": "berust op voorlopige waarden", "earlier": "eerdere beoordeling",
            "range": "bandbreedte (ondergrens–bovengrens)", "iso_risk": "lijnen van gelijk risico",
-           "key": "Genummerde scenario's", "not_placed": "(nummer niet geplaatst)"},
+           "key": "Genummerde scenario's", "not_placed": "(nummer niet geplaatst)",
+           "box": "onzekerheid (5–95 %)"},
     "en": {"impact": "Impact", "likelihood": "Likelihood",
            "provisional": "rests on provisional values", "earlier": "earlier assessment",
            "range": "range (lower–upper limit)", "iso_risk": "lines of equal risk",
-           "key": "Numbered scenarios", "not_placed": "(number not placed)"},
+           "key": "Numbered scenarios", "not_placed": "(number not placed)",
+           "box": "uncertainty (5–95 %)"},
 }
 
 # Colour-blind friendly qualitative palette (Okabe–Ito, then Tol); grey is kept for the background.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#882255",
            "#117733", "#332288", "#999933", "#AA4499", "#44AA99")
 BACKGROUND_GREY = "#9a9a9a"
+
+Box = tuple[float, float, float, float]
+"""An uncertainty box in grid positions: (likelihood low, likelihood high, impact low, high)."""
 DPI = 150.0
 FONT = "DejaVu Sans"
 _RC: dict[RcKeyType, Any] = {  # a font shipped with matplotlib; text kept as text in SVG
@@ -169,6 +175,8 @@ def draw_risk_diagram(
     show_ranges: bool = True,
     iso_risk: bool = False,
     title: str | None = None,
+    boxes: Mapping[str, Box] | None = None,
+    box_label: str | None = None,
 ) -> DiagramLayout:
     """Draw the risk diagram of ``assessment`` to ``path`` (``.svg`` or ``.png``).
 
@@ -179,6 +187,9 @@ def draw_risk_diagram(
     factors of the profile are known. ``title`` defaults to the assessment's title. Points are
     labelled with their scenario id, or with a number listed in a key below the plot where the id
     does not fit. Results without a position are not drawn but listed in ``omitted``.
+    ``boxes`` (scenario id -> :data:`Box`) draws an uncertainty box, e.g. the 5–95 % percentiles
+    of an uncertainty analysis, instead of the LL–UL bars of that scenario; ``box_label`` names
+    it in the legend.
     """
     target = Path(path)
     fmt = _format_of(target)
@@ -190,7 +201,8 @@ def draw_risk_diagram(
         FigureCanvasAgg(fig)
         try:
             layout = _draw(fig, assessment, profile, themes, lang, background, show_ranges,
-                           iso_risk, title if title is not None else assessment.title)
+                           iso_risk, title if title is not None else assessment.title,
+                           dict(boxes or {}), box_label)
             metadata: dict[str, str | None] = {"Date": None} if fmt == "svg" else {"Software": None}
             fig.savefig(target, format=fmt, dpi=DPI, metadata=metadata)
         finally:
@@ -200,7 +212,8 @@ def draw_risk_diagram(
 
 def _draw(fig: Figure, assessment: Assessment, profile: MethodProfile, themes: Sequence[Theme],
           lang: Language, background: Assessment | None, show_ranges: bool, iso_risk: bool,
-          title: str | None) -> dict[str, Any]:
+          title: str | None, boxes: dict[str, Box] | None = None,
+          box_label: str | None = None) -> dict[str, Any]:
     words, measure = TEXTS[lang], _Measure(fig)
     drawn = [r for r in assessment.results
              if r.impact_position is not None and r.likelihood_position is not None]
@@ -218,6 +231,12 @@ def _draw(fig: Figure, assessment: Assessment, profile: MethodProfile, themes: S
     both = [*drawn, *(background.results if background is not None else ())]
     (x_lo, x_hi), (y_lo, y_hi) = (_limits(both, show_ranges, lik, "x"),
                                   _limits(both, show_ranges, imp, "y"))
+    boxes = {r.id: boxes[r.id] for r in drawn if boxes and r.id in boxes}
+    if boxes:
+        x_lo = min(x_lo, min(b[0] for b in boxes.values()) - 0.3)
+        x_hi = max(x_hi, max(b[1] for b in boxes.values()) + 0.3)
+        y_lo = min(y_lo, min(b[2] for b in boxes.values()) - 0.3)
+        y_hi = max(y_hi, max(b[3] for b in boxes.values()) + 0.3)
     ax = fig.add_axes((0.1, 0.1, 0.8, 0.8), xlim=(x_lo, x_hi), ylim=(y_lo, y_hi))
     ax.set_autoscale_on(False)
     x_ticks, y_ticks = _tick_labels(lik, lang, 16), _tick_labels(imp, lang, None)
@@ -237,7 +256,12 @@ def _draw(fig: Figure, assessment: Assessment, profile: MethodProfile, themes: S
     # Legend to the right of the axes (anchored to them) so it never covers a point.
     iso = iso_risk_lines(profile.likelihood.scale.factor.value, profile.impact_scale.factor.value,
                          [float(lv.position) for lv in imp.levels]) if iso_risk else []
-    handles = _legend_handles(drawn, themes, colours, lang, background, show_ranges, bool(iso))
+    handles = _legend_handles(drawn, themes, colours, lang, background,
+                              show_ranges and any(r.id not in boxes for r in drawn), bool(iso))
+    if boxes:
+        handles.append(Line2D([], [], marker="s", linestyle="none", markersize=9,
+                              markerfacecolor="#55555533", markeredgecolor="#555555",
+                              markeredgewidth=0.6, label=box_label or words["box"]))
     legend = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0),
                        borderaxespad=0.0, frameon=False, fontsize=8.5, handlelength=1.6)
 
@@ -257,7 +281,10 @@ def _draw(fig: Figure, assessment: Assessment, profile: MethodProfile, themes: S
     for mark in marks:
         index.add(geo.point_box(mark.px, r_px + 0.5))
     _draw_background(ax, background, marks, marker_pt, index)
-    _draw_marks(ax, marks, show_ranges, marker_pt)
+    _draw_boxes(ax, marks, boxes)
+    _draw_marks(ax, [m for m in marks if m.result.id not in boxes], show_ranges, marker_pt,
+                scatter=False)
+    _draw_marks(ax, marks, False, marker_pt)
     for slope, intercept in iso:
         ax.plot([x_lo, x_hi], [intercept + slope * x_lo, intercept + slope * x_hi],
                 color="#7a7a7a", linestyle=(0, (4, 3)), linewidth=0.8, zorder=1.2)
@@ -329,7 +356,16 @@ def _marks(ax: Any, drawn: Sequence[ScenarioResult], colours: dict[str, str],
     return marks
 
 
-def _draw_marks(ax: Any, marks: Sequence[_Mark], show_ranges: bool, marker_pt: float) -> None:
+def _draw_boxes(ax: Any, marks: Sequence[_Mark], boxes: Mapping[str, Box]) -> None:
+    for mark in marks:
+        if mark.result.id in boxes:
+            x0, x1, y0, y1 = boxes[mark.result.id]
+            ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, facecolor=(mark.colour, 0.16),
+                                   edgecolor=(mark.colour, 0.7), linewidth=0.8, zorder=1.8))
+
+
+def _draw_marks(ax: Any, marks: Sequence[_Mark], show_ranges: bool, marker_pt: float,
+                scatter: bool = True) -> None:
     if show_ranges:
         for mark in marks:
             lp, ip = mark.result.likelihood_position, mark.result.impact_position
@@ -338,7 +374,7 @@ def _draw_marks(ax: Any, marks: Sequence[_Mark], show_ranges: bool, marker_pt: f
                 ax.errorbar([mark.x], [mark.y], xerr=[[lp.ev - lp.ll], [lp.ul - lp.ev]],
                             yerr=[[ip.ev - ip.ll], [ip.ul - ip.ev]], fmt="none", capsize=0,
                             ecolor=mark.colour, elinewidth=0.7, alpha=0.4, zorder=2)
-    if marks:
+    if marks and scatter:
         weak = [m.result.provisional for m in marks]   # hollow markers
         ax.scatter([m.x for m in marks], [m.y for m in marks], s=marker_pt**2, marker="o",
                    facecolors=["white" if m.result.provisional else m.colour for m in marks],

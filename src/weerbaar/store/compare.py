@@ -30,13 +30,17 @@ class CycleComparison:
     cycle: str
     base: str | None
     items: tuple[ItemChange, ...] = field(default=())
-    unchanged: int = 0
+    unchanged_by_kind: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def unchanged(self) -> int:
+        return sum(self.unchanged_by_kind.values())
 
     def of(self, status: str, kind: str = "scenario") -> list[ItemChange]:
         return [i for i in self.items if i.status == status and i.kind == kind]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"cycle": self.cycle, "base": self.base, "unchanged": self.unchanged,
+        return {"cycle": self.cycle, "base": self.base, "unchanged": self.unchanged_by_kind,
                 "items": [{"kind": i.kind, "key": i.key, "status": i.status,
                            "reasons": list(i.reasons),
                            "changes": [{"path": c.path, "before": c.before, "after": c.after}
@@ -63,7 +67,7 @@ def compare_cycles(store: Store, base: str | None, cycle: str) -> CycleCompariso
                                 ).scalar_one()
         base_row = cycle_row(conn, base)
         items: list[ItemChange] = []
-        unchanged = 0
+        unchanged: dict[str, int] = {}
         kinds: tuple[docs.DocumentKind[Any], ...] = (SCENARIO, REVIEW, MEASURE)
         for kind in kinds:
             before = {kind.key_of(s.item): s for s in docs.list_stored(conn, kind, base_row.id)}
@@ -76,6 +80,7 @@ def compare_cycles(store: Store, base: str | None, cycle: str) -> CycleCompariso
                         items.append(ItemChange(kind.entity, key, "removed", reasons=reasons))
                     continue
                 if old is None:
+                    reasons = _reasons(conn, kind.entity, stored.pk, 0)
                     items.append(ItemChange(kind.entity, key, "new", reasons=reasons))
                     continue
                 changes = docs.diff(old.item.model_dump(mode="json"),
@@ -83,9 +88,10 @@ def compare_cycles(store: Store, base: str | None, cycle: str) -> CycleCompariso
                 if changes:
                     items.append(ItemChange(kind.entity, key, "changed", tuple(changes), reasons))
                 else:
-                    unchanged += 1
+                    unchanged[kind.entity] = unchanged.get(kind.entity, 0) + 1
             items.extend(ItemChange(kind.entity, key, "removed") for key in before)
-        return CycleComparison(cycle=cycle, base=base, items=tuple(items), unchanged=unchanged)
+        return CycleComparison(cycle=cycle, base=base, items=tuple(items),
+                               unchanged_by_kind=unchanged)
 
 
 def compare_with_parent(store: Store, key: str) -> CycleComparison:

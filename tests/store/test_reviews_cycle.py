@@ -1,0 +1,113 @@
+"""The strategy cycle in the store: strategy import, reviews, verdicts, measures, comparison."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from weerbaar.domain import Answer, CycleKind, Measure, MeasureEffect, ReviewPart, Verdict
+from weerbaar.errors import Conflict, InvalidInput, PermissionDenied
+from weerbaar.services.compare import compare
+from weerbaar.services.cycles import load_examples
+from weerbaar.services.reviews import (
+    ReviewEdit,
+    add_measure,
+    cycle_priorities,
+    edit_review,
+    new_cycle,
+    review_of,
+)
+from weerbaar.services.strategy import import_strategy
+from weerbaar.store import Store, clone_cycle, compare_cycles, freeze_cycle
+
+SEED = Path(str(resources.files("weerbaar.data.seed") / "midterm-review-2021.txt"))
+
+
+def test_seed_imports_into_reviews(store: Store) -> None:
+    load_examples(store, actor="t")
+    clone_cycle(store, "midterm-2021", "mr", kind=CycleKind.MIDTERM_REVIEW, actor="t")
+    result = import_strategy(store, "mr", SEED, actor="t")
+    assert all(m.theme is not None for m in result.matches)
+    assert len(result.matches) == 13 and result.unmatched_themes == ()
+    review, revision = review_of(store, "mr", "vital-infrastructure")
+    assert revision >= 1
+    assert "vitaal verklaard" in review.section(ReviewPart.SUMMARY).text
+    for part in ReviewPart:
+        assert review.section(part).text, part
+    crisis, _ = review_of(store, "mr", "crisis-management")
+    assert crisis.verdict is None and crisis.section(ReviewPart.SUMMARY).text
+    again = import_strategy(store, "mr", SEED, actor="t", dry_run=True)
+    assert again.report is not None and again.report.changed == ()  # idempotent
+
+
+def test_review_edit_conflict_and_frozen(store: Store) -> None:
+    load_examples(store, actor="t")
+    new_cycle(store, "c", kind=CycleKind.RISK_ANALYSIS, profile_id="gra-2019", actor="t",
+              themes_from="midterm-2021")
+    first = edit_review(store, "c", "cbrn", ReviewEdit(part=ReviewPart.THREAT, text="één"),
+                        actor="ann")
+    assert first == 1
+    assert edit_review(store, "c", "cbrn", ReviewEdit(
+        comprehensive=Answer.YES, more_resilient=Answer.NO, verdict=Verdict.INTENSIFY,
+        verdict_reasoning="de dreiging groeit sneller"), actor="ann", expected_revision=1) == 2
+    with pytest.raises(Conflict, match=r"revision 1.*current revision is 2"):
+        edit_review(store, "c", "cbrn", ReviewEdit(part=ReviewPart.THREAT, text="twee"),
+                    actor="bob", expected_revision=1)
+    review, _ = review_of(store, "c", "cbrn")
+    assert review.section(ReviewPart.THREAT).text == "één"
+    assert review.verdict is Verdict.INTENSIFY
+    with pytest.raises(InvalidInput, match="generic"):
+        edit_review(store, "c", "crisis-management", ReviewEdit(
+            verdict=Verdict.CONTINUE, verdict_reasoning="x"), actor="t")
+    with pytest.raises(InvalidInput, match="reasoning"):
+        edit_review(store, "c", "polarisation", ReviewEdit(verdict=Verdict.NEW), actor="t")
+    freeze_cycle(store, "c", actor="t")
+    with pytest.raises(PermissionDenied, match="frozen"):
+        edit_review(store, "c", "cbrn", ReviewEdit(part=ReviewPart.THREAT, text="drie"),
+                    actor="t")
+
+
+def test_clone_compares_empty_until_something_changes(store: Store) -> None:
+    load_examples(store, actor="t")
+    clone_cycle(store, "midterm-2021", "next", kind=CycleKind.STRATEGY, actor="t")
+    empty = compare_cycles(store, None, "next")
+    assert empty.items == () and empty.unchanged > 0
+    edit_review(store, "next", "cbrn", ReviewEdit(
+        verdict=Verdict.ADJUST, verdict_reasoning="nieuwe inzichten"), actor="t",
+        reason="herijking")
+    add_measure(store, "next", Measure(id="new-m", title="Nieuw", scenarios=("trade-war",),
+                                       effect=MeasureEffect(likelihood=1)), actor="t")
+    result = compare(store, "midterm-2021", "next")
+    kinds = {(i.kind, i.key): i for i in result.comparison.items}
+    assert kinds[("review", "cbrn")].status in ("changed", "new")
+    assert kinds[("review", "cbrn")].reasons == ("herijking",)
+    assert kinds[("measure", "new-m")].status == "new"
+    assert len(kinds) == 2
+    assert [(v.theme, v.after) for v in result.verdicts] == [("cbrn", Verdict.ADJUST)]
+
+
+def test_moved_scenario_has_its_arrow_and_reason(store: Store, tmp_path: Path) -> None:
+    load_examples(store, actor="t")
+    result = compare(store, "nvs-2019", "midterm-2021", diagram=tmp_path / "cmp.svg")
+    moves = {m.scenario: m for m in result.moves}
+    terror = moves["terror-attack-multiple"]
+    assert terror.moved and terror.likelihood[1] < terror.likelihood[0]
+    assert terror.reasons and "midterm" in terror.reasons[0]
+    assert not moves["flooding-coast"].moved
+    svg = (tmp_path / "cmp.svg").read_text(encoding="utf-8")
+    assert "terror-attack-multiple" in svg
+    assert result.to_dict()["moves"]
+
+
+def test_priorities_and_bad_cut(store: Store) -> None:
+    load_examples(store, actor="t")
+    result = cycle_priorities(store, "midterm-2021")
+    assert result.scenarios and all(p.harmed for p in result.scenarios)
+    assert {t.theme for t in result.themes} <= {
+        "state-threats", "polarisation", "vital-infrastructure", "terrorism-extremism",
+        "military-threats", "criminal-subversion", "digital-threats",
+        "multilateral-institutions", "natural-disasters", "cbrn", "infectious-diseases"}
+    with pytest.raises(InvalidInput, match="cut"):
+        cycle_priorities(store, "midterm-2021", cut="Q")
