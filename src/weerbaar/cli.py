@@ -118,6 +118,9 @@ def assess_cmd(
     compare_methods: Annotated[bool, typer.Option(
         "--compare-methods", help="Report where aggregation methods rank differently.")] = False,
     iso_risk: Annotated[bool, typer.Option("--iso-risk", help="Draw iso-risk lines.")] = False,
+    residual: Annotated[bool, typer.Option(
+        "--residual", help="Also the residual positions after planned and running measures.")
+    ] = False,
     lang: LangOption = Lang.en,
     db: DbOption = None,
 ) -> None:
@@ -125,7 +128,7 @@ def assess_cmd(
     run = run_assessment(
         workspace, method=method, preference=profile_weights, denominator=denominator,
         diagrams=diagram or (), compare_with=compare_with, compare_methods_=compare_methods,
-        lang=lang.value, iso_risk=iso_risk, db=db,
+        lang=lang.value, iso_risk=iso_risk, db=db, residual=residual,
     )
     if as_json:
         _print_json(run, compare_methods)
@@ -136,10 +139,15 @@ def assess_cmd(
 def _print_json(run: AssessmentRun, with_comparison: bool) -> None:
     a = run.assessment
     rows = []
+    residual = {r.id: r for r in run.residual.results} if run.residual is not None else {}
     for r in a.results:
         row = r.to_dict()
         row.update({"profile": a.profile_id, "profile_hash": a.profile_hash, "method": a.method,
                     "preference": a.preference, "denominator": a.denominator})
+        if r.id in residual:
+            res = residual[r.id].to_dict()
+            row["residual"] = {k: res[k] for k in ("impact_position", "impact_class",
+                                                   "likelihood_position", "likelihood_class")}
         rows.append(row)
     payload: object = rows
     if with_comparison and run.comparison is not None:
@@ -177,6 +185,8 @@ def _print_table(run: AssessmentRun, lang: Language) -> None:
             by_reason.setdefault(f"{w.what} ({w.status.value})", []).append(r.id)
     for reason, ids in by_reason.items():
         out.print(f"prov.: rests on {reason}: {', '.join(ids)}", highlight=False)
+    if run.residual is not None:
+        _print_residual(run)
     if ws.illustrative:
         out.print("[bold]Illustrative scores[/bold]: not an official assessment.")
     for c in a.caveats:
@@ -188,6 +198,27 @@ def _print_table(run: AssessmentRun, lang: Language) -> None:
         _print_comparison(run)
     for path in run.diagrams:
         out.print(f"Risk diagram written to {path}")
+
+
+def _print_residual(run: AssessmentRun) -> None:
+    assert run.residual is not None
+    now = {r.id: r for r in run.assessment.results}
+    moved = []
+    for r in run.residual.results:
+        c = now[r.id]
+        if (r.impact_position, r.likelihood_position) != (c.impact_position,
+                                                          c.likelihood_position):
+            moved.append(f"{r.id}: impact {_pos(c.impact_position)} → {_pos(r.impact_position)}, "
+                         f"likelihood {_pos(c.likelihood_position)} → "
+                         f"{_pos(r.likelihood_position)}")
+    out.print(f"residual after planned and running measures: {len(moved)} scenario(s) move")
+    for line in moved:
+        out.print(f"  {line}", highlight=False)
+
+
+def _pos(rng: object) -> str:
+    ev = getattr(rng, "ev", None)
+    return "—" if ev is None else f"{ev:.2f}"
 
 
 def _print_comparison(run: AssessmentRun) -> None:

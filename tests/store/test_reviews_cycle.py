@@ -111,3 +111,43 @@ def test_priorities_and_bad_cut(store: Store) -> None:
         "multilateral-institutions", "natural-disasters", "cbrn", "infectious-diseases"}
     with pytest.raises(InvalidInput, match="cut"):
         cycle_priorities(store, "midterm-2021", cut="Q")
+
+
+def test_example_comparison_lists_every_theme_with_changed_verdict_or_text(store: Store) -> None:
+    load_examples(store, actor="t")
+    result = compare(store, "nvs-2019", "midterm-2021")
+    reviews = {i.key: i.status for i in result.comparison.items if i.kind == "review"}
+    threat_themes = {"state-threats", "polarisation", "vital-infrastructure",
+                     "terrorism-extremism", "military-threats", "criminal-subversion",
+                     "digital-threats", "multilateral-institutions", "natural-disasters", "cbrn",
+                     "infectious-diseases"}
+    assert {k for k, v in reviews.items() if v == "changed"} == threat_themes
+    assert {k for k, v in reviews.items() if v == "new"} == {"crisis-management",
+                                                           "joint-research-programme"}
+    assert {v.theme for v in result.verdicts} == threat_themes
+    assert next(v for v in result.verdicts if v.theme == "multilateral-institutions").after \
+        is Verdict.CONTINUE
+    assert next(v for v in result.verdicts if v.theme == "vital-infrastructure").after \
+        is Verdict.INTENSIFY
+
+
+def test_residual_and_arrows_are_drawn(store: Store, tmp_path: Path) -> None:
+    from weerbaar.methods.assessment import assess
+    from weerbaar.methods.residual import residual_scenarios
+    from weerbaar.reports.diagram import draw_risk_diagram
+    from weerbaar.store import cycle_workspace
+
+    load_examples(store, actor="t")
+    ws, profile = cycle_workspace(store, "midterm-2021")
+    base, _ = cycle_workspace(store, "nvs-2019")
+    current = assess(ws.scenarios, profile)
+    residual = assess(residual_scenarios(ws.scenarios, ws.measures, profile), profile)
+    layout = draw_risk_diagram(current, profile, ws.themes, tmp_path / "d.svg",
+                               background=assess(base.scenarios, profile), residual=residual)
+    assert "terror-attack-multiple" in layout.arrows and "flooding-coast" not in layout.arrows
+    def ev(result: object) -> tuple[float, float]:
+        return (result.likelihood_position.ev, result.impact_position.ev)  # type: ignore[attr-defined]
+
+    moved = {r.id for r, c in zip(residual.results, current.results, strict=True)
+             if ev(r) != ev(c)}
+    assert set(layout.residual) == moved and moved

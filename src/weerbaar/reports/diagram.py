@@ -37,12 +37,12 @@ TEXTS: dict[Language, dict[str, str]] = {
            "provisional": "berust op voorlopige waarden", "earlier": "eerdere beoordeling",
            "range": "bandbreedte (ondergrens–bovengrens)", "iso_risk": "lijnen van gelijk risico",
            "key": "Genummerde scenario's", "not_placed": "(nummer niet geplaatst)",
-           "box": "onzekerheid (5–95 %)"},
+           "box": "onzekerheid (5–95 %)", "residual": "restrisico (na maatregelen)"},
     "en": {"impact": "Impact", "likelihood": "Likelihood",
            "provisional": "rests on provisional values", "earlier": "earlier assessment",
            "range": "range (lower–upper limit)", "iso_risk": "lines of equal risk",
            "key": "Numbered scenarios", "not_placed": "(number not placed)",
-           "box": "uncertainty (5–95 %)"},
+           "box": "uncertainty (5–95 %)", "residual": "residual (after measures)"},
 }
 
 # Colour-blind friendly qualitative palette (Okabe–Ito, then Tol); grey is kept for the background.
@@ -78,6 +78,8 @@ class DiagramLayout:
     iso_risk: bool
     unlabelled: tuple[str, ...] = ()
     size_px: tuple[int, int] = (0, 0)
+    arrows: tuple[str, ...] = ()  # scenarios with an arrow from the background position
+    residual: tuple[str, ...] = ()  # scenarios with a residual point apart from the current one
 
 
 @dataclass(frozen=True)
@@ -177,14 +179,17 @@ def draw_risk_diagram(
     title: str | None = None,
     boxes: Mapping[str, Box] | None = None,
     box_label: str | None = None,
+    residual: Assessment | None = None,
 ) -> DiagramLayout:
     """Draw the risk diagram of ``assessment`` to ``path`` (``.svg`` or ``.png``).
 
     One marker per scenario, coloured by theme (the legend shows the themes that occur); hollow
     when the result rests on provisional values; LL–UL ranges as error bars when ``show_ranges``.
-    ``background`` draws an earlier assessment in grey behind, with thin lines to the current
-    position of the same scenario. ``iso_risk`` adds dashed lines of equal risk when both class
-    factors of the profile are known. ``title`` defaults to the assessment's title. Points are
+    ``background`` draws an earlier assessment in grey behind, with an arrow from each earlier
+    position to the current position of the same scenario. ``residual`` (the same scenarios
+    assessed after the expected effect of measures) draws each residual point as a small hollow
+    marker with a dashed arrow from the current point. ``iso_risk`` adds dashed lines of equal
+    risk when both class factors of the profile are known. ``title`` defaults to the assessment's title. Points are
     labelled with their scenario id, or with a number listed in a key below the plot where the id
     does not fit. Results without a position are not drawn but listed in ``omitted``.
     ``boxes`` (scenario id -> :data:`Box`) draws an uncertainty box, e.g. the 5–95 % percentiles
@@ -202,7 +207,7 @@ def draw_risk_diagram(
         try:
             layout = _draw(fig, assessment, profile, themes, lang, background, show_ranges,
                            iso_risk, title if title is not None else assessment.title,
-                           dict(boxes or {}), box_label)
+                           dict(boxes or {}), box_label, residual)
             metadata: dict[str, str | None] = {"Date": None} if fmt == "svg" else {"Software": None}
             fig.savefig(target, format=fmt, dpi=DPI, metadata=metadata)
         finally:
@@ -213,7 +218,7 @@ def draw_risk_diagram(
 def _draw(fig: Figure, assessment: Assessment, profile: MethodProfile, themes: Sequence[Theme],
           lang: Language, background: Assessment | None, show_ranges: bool, iso_risk: bool,
           title: str | None, boxes: dict[str, Box] | None = None,
-          box_label: str | None = None) -> dict[str, Any]:
+          box_label: str | None = None, residual: Assessment | None = None) -> dict[str, Any]:
     words, measure = TEXTS[lang], _Measure(fig)
     drawn = [r for r in assessment.results
              if r.impact_position is not None and r.likelihood_position is not None]
@@ -228,7 +233,8 @@ def _draw(fig: Figure, assessment: Assessment, profile: MethodProfile, themes: S
     marker_pt, label_pt, tick_pt = (7.0 if n <= 50 else 6.0 if n <= 120 else 5.5), 7.0, 8.5
 
     lik, imp = profile.likelihood_scale, profile.impact
-    both = [*drawn, *(background.results if background is not None else ())]
+    both = [*drawn, *(background.results if background is not None else ()),
+            *(residual.results if residual is not None else ())]
     (x_lo, x_hi), (y_lo, y_hi) = (_limits(both, show_ranges, lik, "x"),
                                   _limits(both, show_ranges, imp, "y"))
     boxes = {r.id: boxes[r.id] for r in drawn if boxes and r.id in boxes}
@@ -258,6 +264,10 @@ def _draw(fig: Figure, assessment: Assessment, profile: MethodProfile, themes: S
                          [float(lv.position) for lv in imp.levels]) if iso_risk else []
     handles = _legend_handles(drawn, themes, colours, lang, background,
                               show_ranges and any(r.id not in boxes for r in drawn), bool(iso))
+    if residual is not None:
+        handles.append(Line2D([], [], marker="o", linestyle=(0, (2, 2)), markersize=4.5,
+                              color="#555555", markerfacecolor="white", linewidth=0.7,
+                              label=words["residual"]))
     if boxes:
         handles.append(Line2D([], [], marker="s", linestyle="none", markersize=9,
                               markerfacecolor="#55555533", markeredgecolor="#555555",
@@ -280,7 +290,8 @@ def _draw(fig: Figure, assessment: Assessment, profile: MethodProfile, themes: S
     index = geo.BoxIndex(cell=_px(30))
     for mark in marks:
         index.add(geo.point_box(mark.px, r_px + 0.5))
-    _draw_background(ax, background, marks, marker_pt, index)
+    arrows = _draw_background(ax, background, marks, marker_pt, index)
+    residual_ids = _draw_residual(ax, residual, marks, marker_pt, index)
     _draw_boxes(ax, marks, boxes)
     _draw_marks(ax, [m for m in marks if m.result.id not in boxes], show_ranges, marker_pt,
                 scatter=False)
@@ -300,7 +311,8 @@ def _draw(fig: Figure, assessment: Assessment, profile: MethodProfile, themes: S
         labels.append((scenario_id, text, box))
     return {"labels": tuple(labels), "omitted": omitted, "iso_risk": bool(iso),
             "numbered": tuple((number, m.result.id) for number, m in numbered),
-            "unlabelled": tuple(unlabelled), "size_px": fig.canvas.get_width_height()}
+            "unlabelled": tuple(unlabelled), "size_px": fig.canvas.get_width_height(),
+            "arrows": tuple(arrows), "residual": tuple(residual_ids)}
 
 
 def _set_geometry(fig: Figure, ax: Any, left: float, bottom: float, axes_w: float,
@@ -382,10 +394,44 @@ def _draw_marks(ax: Any, marks: Sequence[_Mark], show_ranges: bool, marker_pt: f
                    linewidths=[1.2 if w else 0.5 for w in weak], zorder=3)
 
 
+def _arrow(ax: Any, start: tuple[float, float], end: tuple[float, float], colour: str,
+           marker_pt: float, dashed: bool = False) -> None:
+    ax.annotate("", xy=end, xytext=start, zorder=1.4,
+                arrowprops={"arrowstyle": "-|>", "color": colour, "linewidth": 0.7,
+                            "mutation_scale": 7, "shrinkA": 1.5, "shrinkB": marker_pt / 2 + 0.5,
+                            "linestyle": (0, (2, 2)) if dashed else "solid", "alpha": 0.85})
+
+
+def _draw_residual(ax: Any, residual: Assessment | None, marks: Sequence[_Mark],
+                   marker_pt: float, index: geo.BoxIndex) -> list[str]:
+    """Residual points (hollow, small) with a dashed arrow from the current point."""
+    if residual is None:
+        return []
+    now = {m.result.id: m for m in marks}
+    drawn = []
+    for r in residual.results:
+        mark = now.get(r.id)
+        if mark is None or r.likelihood_position is None or r.impact_position is None:
+            continue
+        x, y = r.likelihood_position.ev, r.impact_position.ev
+        if (x, y) == (mark.result.likelihood_position.ev if mark.result.likelihood_position
+                      else None, mark.result.impact_position.ev if mark.result.impact_position
+                      else None):
+            continue
+        ax.scatter([x], [y], s=(marker_pt * 0.75) ** 2, facecolors="white",
+                   edgecolors=mark.colour, linewidths=0.9, zorder=2.5)
+        px, py = (float(v) for v in ax.transData.transform((x, y)))
+        index.add(geo.point_box((px, py), _px(marker_pt) * 0.4 + 0.5))
+        _arrow(ax, (mark.x, mark.y), (x, y), mark.colour, marker_pt * 0.75, dashed=True)
+        drawn.append(r.id)
+    return drawn
+
+
 def _draw_background(ax: Any, background: Assessment | None, marks: Sequence[_Mark],
-                     marker_pt: float, index: geo.BoxIndex) -> None:
+                     marker_pt: float, index: geo.BoxIndex) -> list[str]:
     if background is None:
-        return
+        return []
+    arrows = []
     now = {m.result.id: m for m in marks}
     for r in background.results:
         if r.likelihood_position is None or r.impact_position is None:
@@ -396,8 +442,9 @@ def _draw_background(ax: Any, background: Assessment | None, marks: Sequence[_Ma
         px, py = (float(v) for v in ax.transData.transform((x, y)))
         index.add(geo.point_box((px, py), _px(marker_pt) * 0.35 + 0.5))
         if r.id in now and math.hypot(now[r.id].px[0] - px, now[r.id].px[1] - py) > 2.0:
-            ax.plot([x, now[r.id].x], [y, now[r.id].y], color=BACKGROUND_GREY, linewidth=0.6,
-                    alpha=0.8, zorder=1.4)
+            _arrow(ax, (x, y), (now[r.id].x, now[r.id].y), BACKGROUND_GREY, marker_pt)
+            arrows.append(r.id)
+    return arrows
 
 
 def _label(ax: Any, marks: Sequence[_Mark], profile: MethodProfile, measure: _Measure,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +12,7 @@ from weerbaar.errors import InvalidInput
 from weerbaar.methods.assessment import assess, compare_methods
 from weerbaar.methods.profile import Denominator, MethodProfile
 from weerbaar.methods.ranking import RankComparison
+from weerbaar.methods.residual import residual_scenarios
 from weerbaar.methods.results import Assessment
 from weerbaar.services.sources import resolve_workspace
 
@@ -22,6 +24,7 @@ class AssessmentRun:
     assessment: Assessment
     background: Assessment | None = None
     comparison: RankComparison | None = None
+    residual: Assessment | None = None
     diagrams: tuple[Path, ...] = field(default=())
 
 
@@ -37,6 +40,7 @@ def run_assessment(
     lang: Language = "en",
     iso_risk: bool = False,
     db: str | None = None,
+    residual: bool = False,
 ) -> AssessmentRun:
     """Load a workspace, assess it, and write the requested risk diagrams."""
     rule = None
@@ -56,11 +60,17 @@ def run_assessment(
                             if earlier_profile.id == profile.id else None,
                             preference=preference if earlier_profile.id == profile.id else None,
                             denominator=rule, title=earlier.title)
+    residual_result = None
+    if residual:
+        residual_result = assess(residual_scenarios(ws.scenarios, ws.measures, profile), profile,
+                                 method=method, preference=preference, denominator=rule,
+                                 title=ws.title)
     comparison = (compare_methods(ws.scenarios, profile, preference=preference, denominator=rule)
                   if compare_methods_ else None)
     written: list[Path] = []
     title = ws.title
-    if ws.illustrative and "illustr" not in (title or "").lower():
+    plain = unicodedata.normalize("NFKD", title or "").encode("ascii", "ignore").decode()
+    if ws.illustrative and "illustr" not in plain.lower():
         marker = "illustratieve scores" if lang == "nl" else "illustrative scores"
         title = f"{title} ({marker})" if title else marker
     if diagrams:
@@ -70,7 +80,9 @@ def run_assessment(
             path = Path(target)
             path.parent.mkdir(parents=True, exist_ok=True)
             draw_risk_diagram(result, profile, ws.themes, path, lang=lang,
-                              background=background, iso_risk=iso_risk, title=title)
+                              background=background, iso_risk=iso_risk, title=title,
+                              residual=residual_result)
             written.append(path)
     return AssessmentRun(workspace=ws, profile=profile, assessment=result,
-                         background=background, comparison=comparison, diagrams=tuple(written))
+                         background=background, comparison=comparison, diagrams=tuple(written),
+                         residual=residual_result)

@@ -103,7 +103,7 @@ def compare(store: Store, base: str | None, cycle: str, *, diagram: Path | None 
 
         diagram.parent.mkdir(parents=True, exist_ok=True)
         draw_risk_diagram(after, new_profile, new_ws.themes, diagram, lang=lang,
-                          background=before, title=f"{new_ws.title or cycle} ← "
+                          background=before, show_ranges=False, title=f"{new_ws.title or cycle} ← "
                           f"{old_ws.title or comparison.base}")
         written = diagram
     return CompareResult(comparison, tuple(moves), tuple(verdicts), written)
