@@ -189,9 +189,9 @@ def draw_risk_diagram(
     position to the current position of the same scenario. ``residual`` (the same scenarios
     assessed after the expected effect of measures) draws each residual point as a small hollow
     marker with a dashed arrow from the current point. ``iso_risk`` adds dashed lines of equal
-    risk when both class factors of the profile are known. ``title`` defaults to the assessment's title. Points are
-    labelled with their scenario id, or with a number listed in a key below the plot where the id
-    does not fit. Results without a position are not drawn but listed in ``omitted``.
+    risk when both class factors of the profile are known. ``title`` defaults to the assessment's
+    title. Points are labelled with their scenario id, or with a number listed in a key below the
+    plot where the id does not fit. Results without a position are not drawn but listed in ``omitted``.
     ``boxes`` (scenario id -> :data:`Box`) draws an uncertainty box, e.g. the 5–95 % percentiles
     of an uncertainty analysis, instead of the LL–UL bars of that scenario; ``box_label`` names
     it in the legend.
