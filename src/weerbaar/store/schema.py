@@ -187,7 +187,10 @@ def _versioned(name: str) -> Table:
 
 reviews = _versioned("reviews")
 measures = _versioned("measures")
+signals = _versioned("signals")  # horizon-scan signals (migration 0003)
+processes = _versioned("processes")  # vital processes and assets (migration 0003)
+dependencies = _versioned("dependencies")  # dependencies between processes (migration 0003)
 
 # Written in dependency order; backups and restores follow this order.
 TABLES = (method_profiles, cycles, themes, risk_categories, scenarios, scores, reviews, measures,
-          revisions, audit_log, audit_head)
+          signals, processes, dependencies, revisions, audit_log, audit_head)
