@@ -43,7 +43,8 @@ def declared() -> set[str]:
 
 # Optional extras may be imported only by the adapter modules that need them (lazily, by the
 # service that picks the adapter); everything else must work without them.
-EXTRA_MODULES = {"dask": ("src/weerbaar/compute/",)}
+EXTRA_MODULES = {"dask": ("src/weerbaar/compute/",),
+                 "embeddings": ("src/weerbaar/horizon/embeddings.py",)}
 
 
 def optional() -> dict[str, set[str]]:

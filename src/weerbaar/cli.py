@@ -14,12 +14,17 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from weerbaar import __version__
 from weerbaar.cli_analyse import register_analyse
+from weerbaar.cli_cascade import register as register_cascade
 from weerbaar.cli_cycle import register as register_cycle
 from weerbaar.cli_db import DbOption, register
+from weerbaar.cli_horizon import register as register_horizon
+from weerbaar.cli_report import register as register_report
+from weerbaar.cli_web import register as register_web
 from weerbaar.domain import Language
 from weerbaar.errors import InvalidInput, WeerbaarError
 from weerbaar.io import EXAMPLES, example_path, example_text
@@ -238,7 +243,11 @@ def _print_comparison(run: AssessmentRun) -> None:
 
 register(app)
 register_cycle(app)
+register_cascade(app)
+register_report(app)
+register_web(app)
 register_analyse(app)
+register_horizon(app)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -247,7 +256,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = command.main(args=argv, prog_name="weerbaar", standalone_mode=False)
     except WeerbaarError as exc:
-        err.print(f"[bold red]error:[/bold red] {exc}", highlight=False, markup=True)
+        err.print(f"[bold red]error:[/bold red] {escape(str(exc))}", highlight=False,
+                  markup=True)
         return exc.exit_code
     except typer.Exit as exc:
         return int(exc.exit_code)

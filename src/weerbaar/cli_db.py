@@ -30,6 +30,7 @@ ReasonOption = Annotated[str | None, typer.Option("--reason", "-m", help="Why (k
 db_app = typer.Typer(help="Create and upgrade the database.", no_args_is_help=True)
 cycles_app = typer.Typer(help="Cycles: import, export, freeze, clone, compare.",
                          no_args_is_help=True)
+audit_app = typer.Typer(help="The append-only, hash-chained audit log.", no_args_is_help=True)
 excel_app = typer.Typer(help="Excel scoring workbooks: template, import, export.",
                         no_args_is_help=True)
 history_app = typer.Typer(help="Revision history of scenarios, reviews and measures.",
@@ -306,6 +307,41 @@ def excel_export(cycle: str, output: Annotated[Path, typer.Option("--out", "-o")
     out.print(f"wrote {export_cycle(_open(db), cycle, output, lang=lang)}")
 
 
+@audit_app.command("verify")
+def audit_verify(db: DbOption = None) -> None:
+    """Check the audit log's hash chain: a modified, deleted or reordered entry is reported."""
+    from weerbaar.store import audit
+
+    store = _open(db)
+    with store.read() as conn:
+        problems = audit.verify(conn)
+        count = len(audit.entries(conn))
+    if problems:
+        for problem in problems:
+            err.print(f"[red]{problem}[/red]", highlight=False)
+        err.print(f"audit log of {store.url}: {len(problems)} problem(s) in {count} entries")
+        raise typer.Exit(9)
+    out.print(f"audit log of {store.url}: {count} entries, chain intact")
+
+
+@audit_app.command("export")
+def audit_export(output: Annotated[Path, typer.Option("--out", "-o")],
+                 cycle: Annotated[str | None, typer.Option("--cycle")] = None,
+                 db: DbOption = None) -> None:
+    """Write the audit log (with each entry's hashes) as JSON lines."""
+    from weerbaar.store import audit
+
+    if output.exists():
+        raise InvalidInput(f"{output} exists; not overwriting it", location=["--out"])
+    store = _open(db)
+    with store.read() as conn:
+        rows = audit.export_rows(conn, cycle_key=cycle)
+    with output.open("w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+    out.print(f"wrote {len(rows)} entries to {output}")
+
+
 def backup_cmd(file: Path, db: DbOption = None) -> None:
     """Write a backup of the whole database (history and audit log included)."""
     from weerbaar.store.backup import backup
@@ -337,6 +373,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(cycles_app, name="cycles", hidden=True)
     app.add_typer(history_app, name="history")
     app.add_typer(excel_app, name="excel")
+    app.add_typer(audit_app, name="audit")
     app.command("backup")(backup_cmd)
     app.command("restore")(restore_cmd)
     app.command("load-examples")(examples_load_cmd)

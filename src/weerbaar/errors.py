@@ -101,6 +101,40 @@ class ExcelProblems(InvalidInput):
         super().__init__(f"{count} {noun} in the workbook:\n" + "\n".join(lines), source=source)
 
 
+@dataclass(frozen=True)
+class FileProblem:
+    """One problem in a data file: where (``"line 4"``, ``"item 3"``, ``"Signals!C5"``) and what.
+
+    ``where`` is ``None`` when the problem concerns the whole file (e.g. a missing column).
+    """
+
+    where: str | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+
+class FileProblems(InvalidInput):
+    """A CSV, JSON, XML or workbook file with one or more problems, each with its line or item.
+
+    Like :class:`ExcelProblems`: every problem is collected before raising, and nothing of the
+    file is used. The message lists them one per line (at most ``LISTED``).
+    """
+
+    LISTED = 200
+
+    def __init__(self, problems: Sequence[FileProblem], *, source: str | Path | None = None) -> None:
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        lines = [str(p) for p in self.problems[: self.LISTED]]
+        if count > self.LISTED:
+            lines.append(f"... and {count - self.LISTED} more")
+        noun = "problem" if count == 1 else "problems"
+        super().__init__(f"{count} {noun} in the file; nothing was imported:\n" + "\n".join(lines),
+                         source=source)
+
+
 class NotFound(WeerbaarError):
     """A named thing (profile, scenario, cycle) does not exist."""
 
@@ -123,6 +157,10 @@ class PermissionDenied(WeerbaarError):
     """The user may not do or see this."""
 
     exit_code = 6
+
+
+class NotAuthenticated(PermissionDenied):
+    """Nobody is logged in (HTTP 401; pages redirect to the login form)."""
 
 
 class FieldProblem(ValueError):

@@ -1,5 +1,13 @@
 """Typed models of the strategy cycle. No I/O, no web, database or report library."""
 
+from weerbaar.domain.access import (
+    ALL_CYCLES,
+    ExpertSession,
+    Role,
+    SessionStatus,
+    Submission,
+    User,
+)
 from weerbaar.domain.cycle import Cycle, CycleKind, CycleStatus
 from weerbaar.domain.measure import CapabilityType, Measure, MeasureEffect, MeasureStatus, Phase
 from weerbaar.domain.review import (
@@ -24,9 +32,11 @@ from weerbaar.domain.scores import (
     ScenarioType,
     ScoreRange,
 )
+from weerbaar.domain.signal import Horizon, Signal, SignalStatus
 from weerbaar.domain.text import LANGUAGES, Language, LocalText, Provenance, Status, weakest
 
 __all__ = [
+    "ALL_CYCLES",
     "BOUNDS",
     "LANGUAGES",
     "Answer",
@@ -40,6 +50,8 @@ __all__ = [
     "EvidenceKind",
     "EvidenceLink",
     "ExpertScore",
+    "ExpertSession",
+    "Horizon",
     "Language",
     "Level",
     "LikelihoodScore",
@@ -54,13 +66,19 @@ __all__ = [
     "ReviewPart",
     "ReviewSection",
     "RiskCategory",
+    "Role",
     "Scenario",
     "ScenarioType",
     "ScoreRange",
+    "SessionStatus",
+    "Signal",
+    "SignalStatus",
     "Status",
+    "Submission",
     "Theme",
     "ThemeKind",
     "ThemeReview",
+    "User",
     "Verdict",
     "Workspace",
     "suggested_verdict",

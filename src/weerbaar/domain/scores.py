@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
@@ -66,6 +66,9 @@ class CriterionScore(BaseModel):
     range: ScoreRange
     reasoning: str | None = None
     conversions: tuple[Conversion, ...] = ()
+    derivation: dict[str, Any] | None = None
+    """How a suggested class was derived (e.g. from a cascade run) and what the analyst decided;
+    ``None`` for a score entered directly."""
 
 
 class LikelihoodScore(BaseModel):

@@ -360,3 +360,40 @@ def _check_measures(resolver: _Resolver, measures: list[Measure], themes: dict[s
             if cid not in criteria:
                 raise resolver.fail(f"criterion {cid!r} is not in profile {profile.id}",
                                     [*path, "effect", "criteria", cid])
+
+
+def resolve_scenario(raw: dict[str, Any], profile: MethodProfile, themes: tuple[Theme, ...], *,
+                     source: str = "request", index: int = 0) -> Scenario:
+    """One scenario in file form (class codes, natural-unit values) resolved against a profile.
+
+    Used by forms and the API, so a score typed in the browser means exactly what it means in a
+    workspace file. Errors name the key path, e.g. ``impact.2.1.ll``.
+    """
+    try:
+        parsed = ScenarioInput.model_validate(raw)
+    except ValidationError as exc:
+        raise invalid_from_validation(exc, source=source) from None
+    resolver = _Resolver(Path(source), {}, profile)
+    try:
+        return resolver.scenario(index, parsed, {t.id: t for t in themes})
+    except InvalidInput as exc:
+        location = exc.location or []
+        trimmed = location[2:] if location[:1] == ["scenarios"] else location
+        raise InvalidInput(exc.message, source=source, location=trimmed,
+                           expected=exc.expected) from None
+
+
+def resolve_expert_score(raw: dict[str, Any], profile: MethodProfile, kind: ScenarioType, *,
+                         source: str = "request") -> ExpertScore:
+    """One expert's scores in file form (a subset of criteria allowed), resolved."""
+    try:
+        parsed = ExpertInput.model_validate(raw)
+    except ValidationError as exc:
+        raise invalid_from_validation(exc, source=source) from None
+    resolver = _Resolver(Path(source), {}, profile)
+    return ExpertScore(
+        expert=parsed.expert,
+        impact={cid: resolver.criterion_score(cid, v, ["impact", cid])
+                for cid, v in parsed.impact.items()},
+        likelihood=(None if parsed.likelihood is None
+                    else resolver.likelihood(parsed.likelihood, kind, ["likelihood"])))

@@ -80,7 +80,7 @@ def _executor(address: str | None) -> Iterator[Executor]:
 
 
 def run_analysis(
-    workspace: str | Path,
+    workspace: str | Path | tuple[Workspace, MethodProfile],
     *,
     samples: int = 10_000,
     seed: int = 0,
@@ -101,9 +101,15 @@ def run_analysis(
     progress: PhaseProgress | None = None,
 ) -> AnalysisRun:
     """Load a workspace, run the uncertainty analysis (and, if asked, the sensitivity analyses)
-    locally or on Dask (``dask``: ``"local"`` or a scheduler address), and write the charts."""
-    ws = load_workspace(str(workspace))
-    profile = get_profile(ws.profile)
+    locally or on Dask (``dask``: ``"local"`` or a scheduler address), and write the charts.
+
+    ``workspace`` is a file, ``example:NAME``, or an already loaded workspace with the exact
+    profile to use (e.g. a cycle's, as the report service passes it)."""
+    if isinstance(workspace, tuple):
+        ws, profile = workspace
+    else:
+        ws = load_workspace(str(workspace))
+        profile = get_profile(ws.profile)
     shape = _choice(distribution, Shape, "--distribution")
     rule = _choice(denominator, Denominator, "--denominator")
     if concentration <= 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,7 @@ from pydantic import ValidationError
 from weerbaar.domain import (
     Answer,
     CycleKind,
+    EvidenceLink,
     Measure,
     QuestionAnswer,
     ReviewPart,
@@ -103,6 +105,24 @@ def edit_review(store: Store, key: str, theme: str, edit: ReviewEdit, *, actor: 
     return save(store, key, changed, actor=actor, reason=reason,
                 expected_revision=expected_revision if expected_revision is not None
                 else revision)
+
+
+def with_evidence(review: ThemeReview, part: ReviewPart,
+                  links: Sequence[EvidenceLink]) -> tuple[ThemeReview, tuple[EvidenceLink, ...]]:
+    """The review with ``links`` added to ``part``'s evidence, and the links actually added.
+
+    A link whose kind and ref the part already has is not added twice; the text is unchanged.
+    """
+    section = review.section(part)
+    present = {(link.kind, link.ref) for link in section.evidence}
+    added = []
+    for link in links:
+        if (link.kind, link.ref) not in present:
+            present.add((link.kind, link.ref))
+            added.append(link)
+    sections = dict(review.sections)
+    sections[part] = section.model_copy(update={"evidence": (*section.evidence, *added)})
+    return review.model_copy(update={"sections": sections}), tuple(added)
 
 
 def add_measure(store: Store, key: str, measure: Measure, *, actor: str,

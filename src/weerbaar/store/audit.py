@@ -113,3 +113,19 @@ def verify(conn: Connection) -> list[str]:
         problems.append("the chain's head does not match its last entry "
                         "(entries were removed from the end)")
     return problems
+
+
+def export_rows(conn: Connection, *, cycle_key: str | None = None) -> list[dict[str, Any]]:
+    """Every entry with its hashes, in order (optionally of one cycle), for export."""
+    query = select(audit_log).order_by(audit_log.c.id)
+    if cycle_key is not None:
+        query = query.where(audit_log.c.cycle_key == cycle_key)
+    return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def head(conn: Connection) -> tuple[str, int]:
+    """The chain's last hash and length. Every write appends to the chain, so this pair changes
+    with every change to the database: a cheap token for caches of derived data."""
+    row = conn.execute(select(audit_head.c.last_hash, audit_head.c.count)
+                       .where(audit_head.c.id == 1)).first()
+    return (str(row[0]), int(row[1])) if row is not None else (GENESIS, 0)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine
 
-from weerbaar.store.engine import default_database_path, make_engine, normalise_url
+from weerbaar.store.engine import READ_ONLY, default_database_path, make_engine, normalise_url
 from weerbaar.store.migrate import require_current
 
 
@@ -38,7 +38,10 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
+        """A read-only transaction (rolled back at the end; on SQLite a deferred one that
+        neither waits for nor blocks writers)."""
         with self.engine.connect() as conn:
+            conn.execution_options(**{READ_ONLY: True})
             yield conn
 
     def dispose(self) -> None:

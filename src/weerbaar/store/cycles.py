@@ -31,6 +31,7 @@ from weerbaar.store.records import (
 )
 from weerbaar.store.scenarios import MEASURE, REVIEW, SCENARIO, check_scenario
 from weerbaar.store.schema import cycles, scenarios, themes
+from weerbaar.store.signals import SIGNAL
 
 Progress = Callable[[int, int], None]
 KINDS: tuple[docs.DocumentKind[Any], ...] = (SCENARIO, REVIEW, MEASURE)
@@ -144,7 +145,7 @@ def clone_cycle(store: Store, parent_key: str, key: str, *, kind: CycleKind, act
             language=parent.language, illustrative=parent.illustrative, note=parent.note,
             period=period, actor=actor, reason=why)
         insert_themes(conn, cycle_id, load_themes(conn, parent.id))
-        for doc_kind in KINDS:
+        for doc_kind in (*KINDS, SIGNAL):  # the horizon scan carries over too
             docs.insert_documents(
                 conn, doc_kind, cycle_id=cycle_id, cycle_key=key,
                 items=[(s.item, s.position, s.pk)

@@ -12,9 +12,10 @@ from weerbaar.store import documents as docs
 from weerbaar.store.core import Store, utcnow
 from weerbaar.store.records import RevisionInfo, cycle_row, load_themes, profile_of, require_draft
 from weerbaar.store.scenarios import MEASURE, REVIEW, SCENARIO, check_scenario
+from weerbaar.store.signals import SIGNAL
 
 KIND_BY_NAME: dict[str, docs.DocumentKind[Any]] = {
-    "scenario": SCENARIO, "review": REVIEW, "measure": MEASURE}
+    "scenario": SCENARIO, "review": REVIEW, "measure": MEASURE, "signal": SIGNAL}
 
 
 def kind_named(name: str) -> docs.DocumentKind[Any]:
@@ -26,7 +27,7 @@ def kind_named(name: str) -> docs.DocumentKind[Any]:
 
 
 def _kind_of(item: BaseModel) -> docs.DocumentKind[Any]:
-    for kind in (SCENARIO, REVIEW, MEASURE):
+    for kind in (SCENARIO, REVIEW, MEASURE, SIGNAL):
         if isinstance(item, kind.model):
             return kind
     raise TypeError(f"cannot store a {type(item).__name__}")

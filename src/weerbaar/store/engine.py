@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -47,6 +47,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+READ_ONLY = "weerbaar_read_only"  # execution option set by Store.read()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """Writers take the write lock at once (``BEGIN IMMEDIATE``); readers begin a deferred
+    transaction, which in WAL mode reads one consistent snapshot without taking the write lock:
+    readers neither wait for each other or for a writer, nor make a writer wait."""
+    conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY)
+                         else "BEGIN IMMEDIATE")
+
+
 def make_engine(url: str) -> Engine:
     """An engine for a normalised URL. SQLite parent folders are created on demand."""
     parsed = make_url(url)
@@ -58,6 +69,6 @@ def make_engine(url: str) -> Engine:
         # Let SQLAlchemy issue BEGIN itself so a transaction covers reads and writes (pysqlite
         # otherwise defers BEGIN until the first write).
         event.listen(engine, "connect", lambda conn, _r: setattr(conn, "isolation_level", None))
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)

@@ -191,6 +191,63 @@ signals = _versioned("signals")  # horizon-scan signals (migration 0003)
 processes = _versioned("processes")  # vital processes and assets (migration 0003)
 dependencies = _versioned("dependencies")  # dependencies between processes (migration 0003)
 
-# Written in dependency order; backups and restores follow this order.
+users = Table(
+    "users", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(100), nullable=False, unique=True),
+    Column("display_name", Text),
+    Column("password_hash", Text, nullable=False),
+    Column("is_admin", Boolean, nullable=False, default=False),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("must_change_password", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(), nullable=False),
+)
+
+grants = Table(
+    "grants", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("cycle_key", String(100), nullable=False),  # "*" grants the role on every cycle
+    Column("role", String(20), nullable=False),
+    UniqueConstraint("user_id", "cycle_key"),
+)
+
+web_sessions = Table(
+    "web_sessions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", DateTime(), nullable=False),
+    Column("expires_at", DateTime(), nullable=False),
+)
+
+expert_sessions = Table(
+    "expert_sessions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("cycle_id", Integer, ForeignKey("cycles.id", ondelete="CASCADE"), nullable=False),
+    Column("scenario_key", String(100), nullable=False),
+    Column("facilitator", String(100), nullable=False),
+    Column("status", String(10), nullable=False),  # open, closed
+    Column("experts", JSON, nullable=False),  # usernames invited
+    Column("created_at", DateTime(), nullable=False),
+    Column("closed_at", DateTime()),
+    Column("agreed_revision", Integer),
+)
+
+expert_submissions = Table(
+    "expert_submissions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("session_id", Integer, ForeignKey("expert_sessions.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("expert", String(100), nullable=False),
+    Column("document", JSON, nullable=False),  # the expert's ExpertScore
+    Column("submitted_at", DateTime(), nullable=False),
+    UniqueConstraint("session_id", "expert"),
+)
+
+# Written in dependency order; backups and restores follow this order. Login sessions are not
+# backed up (they are short-lived secrets).
 TABLES = (method_profiles, cycles, themes, risk_categories, scenarios, scores, reviews, measures,
-          signals, processes, dependencies, revisions, audit_log, audit_head)
+          signals, processes, dependencies, users, grants, expert_sessions, expert_submissions,
+          revisions, audit_log, audit_head)

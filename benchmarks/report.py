@@ -1,0 +1,82 @@
+"""Benchmark: the full report of a cycle of 100 scenarios in every format.
+
+The cycle is made from the example: the NVS 2019 scenarios copied under new ids up to the size
+asked for, imported as a frozen base, cloned, and re-assessed with the midterm review 2021 scores
+(copied the same way), so the report has its parent comparison, residual positions, measures and
+reviews. Each repeat writes HTML, DOCX, PDF and XLSX; the medians are printed per step, with the
+share of the wall time spent drawing figures (the risk diagrams, timed inside the builder).
+
+    .venv/bin/python benchmarks/report.py [--scenarios N] [--repeats R] [--uncertainty SAMPLES]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from weerbaar.domain import CycleKind, Workspace
+from weerbaar.io import load_workspace
+from weerbaar.services.reports import UncertaintyOptions, write_report
+from weerbaar.store import apply_workspace, clone_cycle, freeze_cycle, import_workspace, open_store, upgrade
+
+FORMATS = ("html", "docx", "pdf", "xlsx")
+
+
+def scaled(workspace: Workspace, size: int) -> Workspace:
+    """The workspace with its scenarios copied under new ids until there are ``size``."""
+    originals = list(workspace.scenarios)
+    scenarios = list(originals)
+    copy = 1
+    while len(scenarios) < size:
+        for s in originals:
+            if len(scenarios) >= size:
+                break
+            scenarios.append(s.model_copy(update={"id": f"{s.id}-{copy}",
+                                                  "title": f"{s.title} ({copy})"}))
+        copy += 1
+    return workspace.model_copy(update={"scenarios": tuple(scenarios[:size])})
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenarios", type=int, default=100)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--uncertainty", type=int, default=0,
+                        help="also the uncertainty annex with this many samples")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="weerbaar-bench-report-") as tmp:
+        store = open_store(str(Path(tmp) / "bench.db"), check_schema=False)
+        upgrade(store.engine)
+        base = scaled(load_workspace("example:nvs-2019"), args.scenarios)
+        current = scaled(load_workspace("example:midterm-2021"), args.scenarios)
+        import_workspace(store, base, key="base", kind=CycleKind.STRATEGY, actor="bench")
+        freeze_cycle(store, "base", actor="bench")
+        clone_cycle(store, "base", "bench", kind=CycleKind.MIDTERM_REVIEW, actor="bench")
+        apply_workspace(store, "bench", current, actor="bench", reason="benchmark")
+        unc = UncertaintyOptions(samples=args.uncertainty, seed=1) if args.uncertainty else None
+        runs = []
+        for repeat in range(args.repeats):
+            start = time.perf_counter()
+            run = write_report(store, "bench", out=Path(tmp) / f"out-{repeat}", formats=FORMATS,
+                               lang="nl", report_date=date(2021, 9, 20), uncertainty=unc)
+            runs.append((time.perf_counter() - start, run.seconds))
+        store.dispose()
+    median = {key: statistics.median(s[key] for _, s in runs) for key in runs[0][1]}
+    total = statistics.median(t for t, _ in runs)
+    print(f"scenarios: {args.scenarios}  repeats: {args.repeats}  formats: {', '.join(FORMATS)}"
+          + (f"  uncertainty samples: {args.uncertainty}" if args.uncertainty else ""))
+    print(f"load, assess, compare     median {median['load'] * 1e3:9.1f} ms")
+    print(f"build document            median {median['build'] * 1e3:9.1f} ms"
+          f"   (of which figures {median['figures'] * 1e3:.1f} ms)")
+    for fmt in FORMATS:
+        print(f"write {fmt:<20}median {median[fmt] * 1e3:9.1f} ms")
+    print(f"full report, all formats  median {total * 1e3:9.1f} ms")
+    print(f"share drawing figures     {median['figures'] / total * 100:9.1f} %")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""Request-scoped helpers: the store, the logged-in user, CSRF checks, error mapping."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from weerbaar.domain import Role, User
+from weerbaar.errors import NotAuthenticated, PermissionDenied
+from weerbaar.services import auth
+from weerbaar.store import Store
+
+COOKIE = "weerbaar_session"
+CSRF_HEADER = "X-CSRF-Token"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is asking: the user (or None) and the CSRF token of their login session."""
+
+    user: User | None
+    csrf: str | None
+    token: str | None
+
+
+async def get_store(request: Request) -> Store:
+    """The app's store (async: no I/O, so FastAPI need not hand it to a worker thread)."""
+    store: Store = request.app.state.store
+    return store
+
+
+def get_viewer(request: Request, store: Annotated[Store, Depends(get_store)]) -> Viewer:
+    token = request.cookies.get(COOKIE)
+    found = auth.session_user(store, token)
+    if found is None:
+        return Viewer(None, None, None)
+    return Viewer(found[0], found[1], token)
+
+
+def check_csrf(viewer: Viewer, supplied: str | None) -> None:
+    if viewer.csrf is None or supplied is None or not hmac.compare_digest(viewer.csrf, supplied):
+        raise PermissionDenied("the form is out of date or not from this site (CSRF check "
+                               "failed); reload the page and try again")
+
+
+def need(viewer: Viewer, role: Role, cycle: str | None) -> User:
+    return auth.require(viewer.user, role, cycle)
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+ViewerDep = Annotated[Viewer, Depends(get_viewer)]
+
+
+def logged_in(viewer: Viewer) -> User:
+    if viewer.user is None:
+        raise NotAuthenticated("log in first")
+    return viewer.user

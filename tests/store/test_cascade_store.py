@@ -1,0 +1,156 @@
+"""Vital catalogues per cycle, and the analyst's accept/override of a cascade suggestion, stored
+with its provenance (on SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from tests.cascade_reference import SMALL_YAML, known_table_profile
+from tests.conftest import WORKSPACE_HEAD
+
+from weerbaar.domain import CycleKind
+from weerbaar.errors import InvalidInput, PermissionDenied
+from weerbaar.io import load_workspace
+from weerbaar.methods.profile import MethodProfile
+from weerbaar.services.cascade import Source, accept_suggestion, import_vital, run_cascade
+from weerbaar.store import Store, cycle_workspace, freeze_cycle, get, history, import_workspace
+from weerbaar.store.vital import DEPENDENCY, PROCESS, cycle_catalogue
+
+Write = Callable[[str, str], Path]
+
+WORKSPACE = WORKSPACE_HEAD + """\
+  - id: blackout
+    title: Stroomuitval
+    theme: nd
+    type: hazard
+    impact: {"2.1": A, "5.1": B}
+    likelihood: {ev: C}
+"""
+
+
+def _cycle(store: Store, write: Write, profile: MethodProfile | None = None) -> None:
+    ws = load_workspace(write("ws.yaml", WORKSPACE))
+    import_workspace(store, ws, key="c1", kind=CycleKind.RISK_ANALYSIS, actor="t",
+                     profile=profile)
+
+
+def test_import_and_list_a_cycle_catalogue(store: Store, write: Write) -> None:
+    _cycle(store, write)
+    path = write("patch.csv", "id,population,aspects\n10,17900000,drinking water\n")
+    catalogue, report = import_vital(None, "c1", path, actor="ana", store=store)
+    assert len(catalogue.processes) == 28 and len(catalogue.dependencies) == 15
+    assert len(report.added) == 43 and report.changed == () and report.unchanged == 0
+    stored, revisions = cycle_catalogue(store, "c1")
+    water = next(p for p in stored.processes if p.id == "10")
+    assert water.serves.population == 17_900_000 and water.aspects == ("drinking water",)
+    assert stored.illustrative and revisions["process:10"] == 1
+    # a second file patches process 10 again: a new revision; everything else unchanged
+    path = write("patch2.csv", "id,population\n10,18000000\n")
+    _, report = import_vital(None, "c1", path, actor="bob", store=store)
+    assert report.added == () and report.changed == ("10",) and report.unchanged == 42
+    assert cycle_catalogue(store, "c1")[1]["process:10"] == 2
+    # the cascade runs on the cycle's catalogue
+    run = run_cascade(["1"], source=Source(cycle="c1", store=store), hours=24)
+    assert run.loaded.description == "cycle c1" and run.graph.illustrative
+    assert PROCESS.entity == "process" and DEPENDENCY.entity == "dependency"
+
+
+def test_import_refuses_an_invalid_graph_and_a_frozen_cycle(store: Store, write: Write) -> None:
+    _cycle(store, write)
+    bad = write("bad.csv", "supplier_id,dependent_id,strength,buffer_hours_low,"
+                "buffer_hours_high\n1,99,3,1,2\n")
+    with pytest.raises(InvalidInput, match=r"bad.csv line 2\): unknown dependent process '99'"):
+        import_vital(None, "c1", bad, actor="ana", store=store)
+    assert cycle_catalogue(store, "c1")[0].processes == ()  # nothing stored
+    freeze_cycle(store, "c1", actor="t")
+    with pytest.raises(PermissionDenied):
+        import_vital(None, "c1", write("v.yaml", SMALL_YAML), actor="ana", store=store)
+
+
+def test_choose_a_class_where_none_is_suggested(store: Store, write: Write) -> None:
+    _cycle(store, write)
+    import_vital(None, "c1", write("v.yaml", SMALL_YAML), dutch_list=False, actor="ana",
+                 store=store)
+    with pytest.raises(InvalidInput, match=r"no class is suggested for 5\.1"):
+        accept_suggestion(None, "c1", "blackout", "5.1", ["e"], hours=48, actor="ana",
+                          store=store)
+    decision = accept_suggestion(None, "c1", "blackout", "5.1", ["e"], code="C", ll="B",
+                                 hours=48, actor="ana", note="Two days without power.",
+                                 store=store)
+    stored = get(store, "c1", "scenario", "blackout")
+    score = stored.item.impact["5.1"]
+    assert stored.revision == 2 == decision.revision
+    assert (score.range.ll, score.range.ev, score.range.ul) == (2.0, 3.0, 3.0)
+    d = score.derivation
+    assert d is not None and d["decision"] == "chosen" and d["suggested_class"] is None
+    assert d["run_id"].startswith("cascade-") and d["outages"] == ["e"]
+    assert d["settings"]["hours"] == 48 and d["profile"] == "gra-2019"
+    assert d["quantities"]["people_peak"] == 1_000_000 and d["indicators"]["aspects"] == 2
+    assert not d["illustrative"] and d["catalogue"] == "cycle c1"
+    assert "1,000,000 people affected for 48 h" in (score.reasoning or "")
+    assert "Analyst chosen: C. Two days without power." in (score.reasoning or "")
+    assert stored.item.impact["2.1"].derivation is None  # other scores untouched
+    revs = history(store, "c1", "scenario", "blackout")
+    assert revs[-1].actor == "ana" and "cascade chosen: 5.1 = C" in (revs[-1].reason or "")
+    # the derivation survives the round trip through the database (and the workspace view)
+    ws, _ = cycle_workspace(store, "c1")
+    assert ws.scenarios[0].impact["5.1"].derivation == d
+
+
+def test_accept_and_override_a_suggestion(store: Store, write: Write) -> None:
+    _cycle(store, write, profile=known_table_profile())
+    import_vital(None, "c1", write("v.yaml", SMALL_YAML), dutch_list=False, actor="ana",
+                 store=store)
+    accepted = accept_suggestion(None, "c1", "blackout", "5.1", ["e"], hours=48, actor="ana",
+                                 store=store)
+    d = accepted.score.derivation
+    assert d is not None and d["decision"] == "accepted" and d["class"] == "C"
+    assert d["suggested_class"] == "C" and d["table_status"] == "provisional"
+    overridden = accept_suggestion(None, "c1", "blackout", "5.1", ["e"], code="D", hours=48,
+                                   actor="bob", reason="more aspects than modelled",
+                                   store=store)
+    d = overridden.score.derivation
+    assert d is not None and d["decision"] == "overridden" and d["class"] == "D"
+    assert d["suggested_class"] == "C" and overridden.revision == 3
+    score = get(store, "c1", "scenario", "blackout").item.impact["5.1"]
+    assert score.range.ev == 4.0 and score.derivation == d
+    with pytest.raises(InvalidInput, match="'Q' is not an impact class"):
+        accept_suggestion(None, "c1", "blackout", "5.1", ["e"], code="Q", actor="x",
+                          store=store)
+
+
+def test_cli_import_list_run_and_accept(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                        write: Write) -> None:
+    from weerbaar.cli import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    db = str(tmp_path / "w.db")
+    assert run("db", "upgrade", "--db", db)[0] == 0
+    assert run("cycles", "import", str(write("ws.yaml", WORKSPACE)), "--key", "c1", "--db", db,
+               "--actor", "t")[0] == 0
+    code, out, err = run("cascade", "run", "--outage", "1", "--cycle", "c1", "--db", db)
+    assert code == 3 and "vital import" in " ".join(err.split())
+    code, out, _ = run("vital", "import", str(write("v.yaml", SMALL_YAML)), "--cycle", "c1",
+                       "--db", db, "--actor", "ana")
+    assert code == 0 and "47 added" in out and "31 processes" in out and "ILLUSTRATIVE" in out
+    code, out, _ = run("vital", "list", "--cycle", "c1", "--db", db, "--json")
+    assert code == 0 and len(json.loads(out)["processes"]) == 31
+    code, out, _ = run("cascade", "run", "--outage", "e", "--cycle", "c1", "--db", db, "--json",
+                       "--hours", "12")
+    assert code == 0 and json.loads(out)["catalogue"] == "cycle c1"
+    code, out, _ = run("cascade", "accept", "--cycle", "c1", "--scenario", "blackout",
+                       "--criterion", "5.1", "--class", "C", "--outage", "e", "--hours", "48",
+                       "--db", db, "--actor", "ana")
+    assert code == 0 and "chosen class C" in out and "revision 2" in out
+    code, _, err = run("cascade", "accept", "--cycle", "c1", "--scenario", "blackout",
+                       "--criterion", "5.1", "--outage", "e", "--db", db)
+    assert code == 2 and "no class is suggested" in " ".join(err.split())
+    code, out, _ = run("history", "diff", "c1", "blackout", "1", "2", "--db", db)
+    assert code == 0 and "derivation" in out

@@ -1,0 +1,647 @@
+"""The JSON API under /api/v1: every endpoint's success and error cases, and the OpenAPI document.
+
+Error conventions: 401 not logged in, 403 wrong role / CSRF header missing or wrong / frozen
+cycle / not invited, 404 unknown cycle, scenario, theme, session or profile, 409 stale revision
+or a second submission, 422 invalid input (the detail names the key path).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from openapi_spec_validator import validate
+
+from .support import CSRF, DRAFT, FROZEN, PASSWORDS, api_routes
+
+Client = Callable[[str], TestClient]
+API = "/api/v1"
+SCENARIO = f"{API}/cycles/{DRAFT}/scenarios/trade-war"
+THREAT_THEME = "multilateral-institutions"
+GENERIC_THEME = "joint-research-programme"
+REVIEW = f"{API}/cycles/{DRAFT}/reviews/{THREAT_THEME}"
+
+
+def error(response: Any, status: int, kind: str | None = None) -> str:
+    assert response.status_code == status, response.text
+    body = response.json()
+    if kind is not None:
+        assert body["error"] == kind, body
+    return str(body["detail"])
+
+
+def scenario_state(client: TestClient) -> tuple[dict[str, Any], int]:
+    body = client.get(SCENARIO).json()
+    return body["input"], body["revision"]
+
+
+def raised_likelihood(scores: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(scores)
+    out["likelihood"] = {"ev": "D", "ll": "C", "ul": "E", "reasoning": "raised in a test"}
+    return out
+
+
+def point(client: TestClient, scenario: str = "trade-war") -> dict[str, Any]:
+    points = client.get(f"{API}/cycles/{DRAFT}/diagram").json()["points"]
+    return next(p for p in points if p["id"] == scenario)
+
+
+# --- login, logout, me -------------------------------------------------------------------------
+
+
+def test_login_sets_the_session_cookie_and_returns_the_csrf_token(anon: TestClient) -> None:
+    response = anon.post(f"{API}/login", json={"username": "ann", "password": PASSWORDS["ann"]})
+    assert response.status_code == 200
+    assert response.json()["user"] == "ann" and response.json()["csrf"]
+    assert "weerbaar_session" in response.cookies
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie
+    assert anon.get(f"{API}/me").json()["username"] == "ann"
+
+
+@pytest.mark.parametrize("username,password", [("ann", "wrong-password-here"),
+                                               ("nobody", "wrong-password-here")])
+def test_login_failure_says_the_same_for_unknown_user_and_wrong_password(
+        anon: TestClient, username: str, password: str) -> None:
+    response = anon.post(f"{API}/login", json={"username": username, "password": password})
+    assert error(response, 401) == "wrong user name or password"
+    assert "weerbaar_session" not in response.cookies
+
+
+def test_login_body_is_validated(anon: TestClient) -> None:
+    response = anon.post(f"{API}/login", json={"username": "", "password": "x"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "username"]
+
+
+def test_me_names_the_user_roles_and_csrf(client_for: Client) -> None:
+    body = client_for("vic").get(f"{API}/me").json()
+    assert body["username"] == "vic" and body["admin"] is False
+    assert body["roles"] == {DRAFT: "viewer"} and body["csrf"]
+    assert client_for("admin").get(f"{API}/me").json()["admin"] is True
+
+
+def test_me_needs_a_login(anon: TestClient) -> None:
+    error(anon.get(f"{API}/me"), 401, "NotAuthenticated")
+
+
+def test_logout_ends_the_session(client_for: Client) -> None:
+    ann = client_for("ann")
+    assert ann.post(f"{API}/logout").json() == {"status": "logged out"}
+    error(ann.get(f"{API}/me"), 401)
+
+
+def test_logout_needs_the_csrf_header(client_for: Client) -> None:
+    ann = client_for("ann")
+    error(ann.post(f"{API}/logout", headers={CSRF: ""}), 403, "PermissionDenied")
+    assert ann.get(f"{API}/me").status_code == 200  # still logged in
+
+
+# --- profiles ----------------------------------------------------------------------------------
+
+
+def test_profiles_list_and_one_profile(client_for: Client) -> None:
+    ann = client_for("ann")
+    listed = ann.get(f"{API}/profiles").json()
+    assert {"gra-2019", "nrb-2008"} <= {p["id"] for p in listed}
+    gra = next(p for p in listed if p["id"] == "gra-2019")
+    assert gra["criteria"] == 16 and len(gra["hash"]) == 64
+    body = ann.get(f"{API}/profiles/gra-2019").json()
+    assert body["id"] == "gra-2019" and len(body["criteria"]) == 16
+
+
+def test_unknown_profile_is_404(client_for: Client) -> None:
+    assert "gra-2019" in error(client_for("ann").get(f"{API}/profiles/nope"), 404, "NotFound")
+
+
+# --- cycles and their read-only views ----------------------------------------------------------
+
+
+def test_cycles_lists_only_the_cycles_a_user_may_see(client_for: Client, anon: TestClient) -> None:
+    assert [c["key"] for c in client_for("ann").get(f"{API}/cycles").json()] == [FROZEN, DRAFT]
+    assert [c["key"] for c in client_for("vic").get(f"{API}/cycles").json()] == [DRAFT]
+    error(anon.get(f"{API}/cycles"), 401)
+
+
+def test_cycle(client_for: Client, anon: TestClient) -> None:
+    ann = client_for("ann")
+    body = ann.get(f"{API}/cycles/{DRAFT}").json()
+    assert body["key"] == DRAFT and body["parent"] == FROZEN and body["status"] == "draft"
+    assert ann.get(f"{API}/cycles/{FROZEN}").json()["status"] == "frozen"
+    error(ann.get(f"{API}/cycles/nope"), 404, "NotFound")
+    error(client_for("vic").get(f"{API}/cycles/{FROZEN}"), 403, "PermissionDenied")
+    error(anon.get(f"{API}/cycles/{DRAFT}"), 401)
+
+
+def test_diagram_has_every_example_scenario(client_for: Client, anon: TestClient) -> None:
+    vic = client_for("vic")
+    body = vic.get(f"{API}/cycles/{DRAFT}/diagram").json()
+    assert len(body["points"]) == 31 and len(body["residual"]) == 31
+    assert body["parent_key"] == FROZEN and body["parent"]
+    assert {"id", "x", "y", "x_range", "y_range", "theme", "type"} <= set(body["points"][0])
+    assert len(body["x_ticks"]) == 5 and body["y_ticks"]
+    english = vic.get(f"{API}/cycles/{DRAFT}/diagram?lang=en").json()
+    dutch = vic.get(f"{API}/cycles/{DRAFT}/diagram?lang=nl").json()
+    assert english["themes"][0]["name"] != dutch["themes"][0]["name"]
+    error(vic.get(f"{API}/cycles/nope/diagram"), 403)  # vic's grant is on midterm-2021 only
+    error(client_for("ann").get(f"{API}/cycles/nope/diagram"), 404)
+    error(vic.get(f"{API}/cycles/{FROZEN}/diagram"), 403)
+    error(anon.get(f"{API}/cycles/{DRAFT}/diagram"), 401)
+
+
+def test_scenarios(client_for: Client, anon: TestClient) -> None:
+    vic = client_for("vic")
+    body = vic.get(f"{API}/cycles/{DRAFT}/scenarios").json()
+    assert len(body) == 31
+    trade = next(s for s in body if s["id"] == "trade-war")
+    assert trade["type"] == "threat" and trade["revision"] == 2
+    assert trade["scores"]["likelihood"]["ev"] == "C-high"
+    error(client_for("ann").get(f"{API}/cycles/nope/scenarios"), 404)
+    error(vic.get(f"{API}/cycles/{FROZEN}/scenarios"), 403)
+    error(anon.get(f"{API}/cycles/{DRAFT}/scenarios"), 401)
+
+
+def test_scenario(client_for: Client, anon: TestClient) -> None:
+    vic = client_for("vic")
+    body = vic.get(SCENARIO).json()
+    assert body["revision"] == 2 and body["removed"] is False and body["updated_by"] == "test"
+    assert body["scenario"]["id"] == "trade-war" and body["input"]["impact"]["1.2"]["ev"] == "B"
+    error(vic.get(f"{API}/cycles/{DRAFT}/scenarios/nope"), 404, "NotFound")
+    error(client_for("ann").get(f"{API}/cycles/nope/scenarios/trade-war"), 404)
+    error(anon.get(SCENARIO), 401)
+
+
+def test_history_and_diff(client_for: Client, anon: TestClient) -> None:
+    vic = client_for("vic")
+    revisions = vic.get(f"{SCENARIO}/history").json()
+    assert [r["revision"] for r in revisions] == [1, 2]
+    assert revisions[1]["reason"].startswith("midterm review 2021")
+    changes = vic.get(f"{SCENARIO}/diff?a=1&b=2").json()
+    assert {"path": "likelihood.range.ev", "before": 3.0, "after": 3.5} in changes
+    assert vic.get(f"{SCENARIO}/diff?a=2&b=2").json() == []
+    error(vic.get(f"{SCENARIO}/diff?a=1&b=99"), 404, "NotFound")
+    assert vic.get(f"{SCENARIO}/diff?a=1").status_code == 422  # b missing
+    error(vic.get(f"{API}/cycles/{DRAFT}/scenarios/nope/history"), 404)
+    error(vic.get(f"{API}/cycles/{DRAFT}/scenarios/nope/diff?a=1&b=2"), 404)
+    error(anon.get(f"{SCENARIO}/history"), 401)
+    error(anon.get(f"{SCENARIO}/diff?a=1&b=2"), 401)
+
+
+def test_measures(client_for: Client, anon: TestClient) -> None:
+    body = client_for("vic").get(f"{API}/cycles/{DRAFT}/measures").json()
+    assert body and {"id", "title", "themes", "effect"} <= set(body[0])
+    error(client_for("ann").get(f"{API}/cycles/nope/measures"), 404)
+    error(client_for("vic").get(f"{API}/cycles/{FROZEN}/measures"), 403)
+    error(anon.get(f"{API}/cycles/{DRAFT}/measures"), 401)
+
+
+def test_priorities(client_for: Client, anon: TestClient) -> None:
+    vic = client_for("vic")
+    body = vic.get(f"{API}/cycles/{DRAFT}/priorities").json()
+    assert body
+    assert vic.get(f"{API}/cycles/{DRAFT}/priorities?cut=D").status_code == 200
+    assert "not a class" in error(vic.get(f"{API}/cycles/{DRAFT}/priorities?cut=Z"), 422,
+                                  "InvalidInput")
+    error(client_for("ann").get(f"{API}/cycles/nope/priorities"), 404)
+    error(anon.get(f"{API}/cycles/{DRAFT}/priorities"), 401)
+
+
+def test_compare(client_for: Client, anon: TestClient) -> None:
+    ann = client_for("ann")
+    body = ann.get(f"{API}/cycles/{DRAFT}/compare").json()
+    assert body["base"] == FROZEN and body["cycle"] == DRAFT
+    changed = {i["key"] for i in body["items"] if i["status"] == "changed"}
+    assert "trade-war" in changed
+    assert ann.get(f"{API}/cycles/{DRAFT}/compare?base={FROZEN}").json()["base"] == FROZEN
+    error(ann.get(f"{API}/cycles/{DRAFT}/compare?base=nope"), 404)
+    error(ann.get(f"{API}/cycles/nope/compare"), 404)
+    vic = client_for("vic")
+    assert vic.get(f"{API}/cycles/{DRAFT}/compare").status_code == 200
+    error(vic.get(f"{API}/cycles/{DRAFT}/compare?base={FROZEN}"), 403)  # no right on the base
+    error(anon.get(f"{API}/cycles/{DRAFT}/compare"), 401)
+
+
+# --- PUT scenario ------------------------------------------------------------------------------
+
+
+def test_put_scenario_saves_a_revision_and_moves_the_point(client_for: Client) -> None:
+    ann = client_for("ann")
+    before = point(ann)
+    scores, revision = scenario_state(ann)
+    response = ann.put(SCENARIO, json={"scenario": raised_likelihood(scores),
+                                       "expected_revision": revision, "reason": "new intel"})
+    assert response.status_code == 200 and response.json() == {"revision": revision + 1}
+    after = point(ann)
+    assert after["x"] > before["x"] and after["y"] == pytest.approx(before["y"])
+    stored = ann.get(SCENARIO).json()
+    assert stored["updated_by"] == "ann" and stored["input"]["likelihood"]["ev"] == "D"
+    history = ann.get(f"{SCENARIO}/history").json()
+    assert history[-1] == {**history[-1], "actor": "ann", "reason": "new intel"}
+
+
+def test_diagram_follows_writes_made_outside_the_web_app(client_for: Client, store: Any) -> None:
+    """The diagram is cached while the database is unchanged; a write by another program (the
+    CLI, another server process) must show at once."""
+    from weerbaar.store import get, save
+
+    ann = client_for("ann")
+    before = point(ann)
+    stored = get(store, DRAFT, "scenario", "trade-war")
+    likelihood = stored.item.likelihood
+    assert likelihood is not None
+    higher = likelihood.range.model_copy(update={"ev": 4.5, "ul": 5.0})
+    moved = stored.item.model_copy(update={"likelihood": likelihood.model_copy(
+        update={"range": higher})})
+    save(store, DRAFT, moved, expected_revision=stored.revision, actor="cli", reason="direct")
+    assert point(ann)["x"] == 4.5 != before["x"]
+    assert ann.get(f"/?cycle={DRAFT}").status_code == 200
+
+
+def test_api_answers_are_not_cached_by_browsers(client_for: Client) -> None:
+    response = client_for("ann").get(f"{API}/cycles/{DRAFT}/diagram")
+    assert response.headers["cache-control"] == "no-store"
+    assert response.headers["content-type"] == "application/json"
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_put_scenario_keeps_the_expert_scores(client_for: Client, store: Any) -> None:
+    ann = client_for("ann")
+    scores, revision = scenario_state(ann)
+    experts = ann.get(SCENARIO).json()["scenario"]["experts"]
+    ann.put(SCENARIO, json={"scenario": raised_likelihood(scores), "expected_revision": revision})
+    assert ann.get(SCENARIO).json()["scenario"]["experts"] == experts
+
+
+def test_put_scenario_stale_revision_is_409_and_the_first_write_stays(
+        client_for: Client) -> None:
+    ann, cora = client_for("ann"), client_for("cora")
+    scores, revision = scenario_state(ann)
+    first = raised_likelihood(scores)
+    assert cora.put(SCENARIO, json={"scenario": first, "expected_revision": revision}) \
+        .status_code == 200
+    second = copy.deepcopy(scores)
+    second["likelihood"] = {"ev": "A", "ll": "A", "ul": "B"}
+    detail = error(ann.put(SCENARIO, json={"scenario": second, "expected_revision": revision}),
+                   409, "Conflict")
+    assert f"revision {revision}" in detail and "nothing was overwritten" in detail
+    stored = ann.get(SCENARIO).json()
+    assert stored["revision"] == revision + 1 and stored["updated_by"] == "cora"
+    assert stored["input"]["likelihood"]["ev"] == "D"
+
+
+def test_put_scenario_invalid_class_names_the_key_path(client_for: Client) -> None:
+    ann = client_for("ann")
+    scores, revision = scenario_state(ann)
+    bad = copy.deepcopy(scores)
+    bad["impact"]["1.2"]["ev"] = "Q"
+    detail = error(ann.put(SCENARIO, json={"scenario": bad, "expected_revision": revision}), 422,
+                   "InvalidInput")
+    assert "impact.1.2.ev" in detail and "'Q' is not a class" in detail
+    assert ann.get(SCENARIO).json()["revision"] == revision
+
+
+def test_put_scenario_body_is_validated(client_for: Client) -> None:
+    ann = client_for("ann")
+    scores, _ = scenario_state(ann)
+    response = ann.put(SCENARIO, json={"scenario": scores, "expected_revision": 0})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "expected_revision"]
+
+
+@pytest.mark.parametrize("header", [None, "", "not-the-token"])
+def test_put_scenario_needs_the_csrf_header(client_for: Client, header: str | None) -> None:
+    ann = client_for("ann")
+    scores, revision = scenario_state(ann)
+    if header is None:
+        del ann.headers[CSRF]
+    else:
+        ann.headers[CSRF] = header
+    detail = error(ann.put(SCENARIO, json={"scenario": raised_likelihood(scores),
+                                           "expected_revision": revision}), 403)
+    assert "CSRF" in detail
+    assert client_for("ann").get(SCENARIO).json()["revision"] == revision
+
+
+@pytest.mark.parametrize("name", ["vic", "eva"])
+def test_put_scenario_needs_the_analyst_role(client_for: Client, name: str) -> None:
+    user = client_for(name)
+    scores, revision = scenario_state(user)
+    detail = error(user.put(SCENARIO, json={"scenario": raised_likelihood(scores),
+                                            "expected_revision": revision}), 403)
+    assert "analyst" in detail
+
+
+def test_put_scenario_not_logged_in_is_401(client_for: Client, anon: TestClient) -> None:
+    scores, revision = scenario_state(client_for("ann"))
+    error(anon.put(SCENARIO, json={"scenario": scores, "expected_revision": revision}), 401)
+
+
+def test_put_scenario_unknown_cycle_or_scenario_is_404(client_for: Client) -> None:
+    ann = client_for("ann")
+    scores, revision = scenario_state(ann)
+    body = {"scenario": scores, "expected_revision": revision}
+    error(ann.put(f"{API}/cycles/{DRAFT}/scenarios/nope", json=body), 404)
+    error(ann.put(f"{API}/cycles/nope/scenarios/trade-war", json=body), 404)
+
+
+def test_put_scenario_in_a_frozen_cycle_is_refused(client_for: Client) -> None:
+    ann = client_for("ann")
+    body = ann.get(f"{API}/cycles/{FROZEN}/scenarios/trade-war").json()
+    detail = error(ann.put(f"{API}/cycles/{FROZEN}/scenarios/trade-war",
+                           json={"scenario": raised_likelihood(body["input"]),
+                                 "expected_revision": body["revision"]}), 403)
+    assert "frozen" in detail
+
+
+# --- reviews -----------------------------------------------------------------------------------
+
+
+def review_state(client: TestClient, theme: str = THREAT_THEME) -> tuple[dict[str, Any], int]:
+    body = client.get(f"{API}/cycles/{DRAFT}/reviews/{theme}").json()
+    return body["review"], body["revision"]
+
+
+def with_summary(review: dict[str, Any], text: str) -> dict[str, Any]:
+    out = copy.deepcopy(review)
+    out["sections"]["summary"] = {"text": text, "evidence": [{"kind": "scenario",
+                                                              "ref": "trade-war"}]}
+    return out
+
+
+def test_review(client_for: Client, anon: TestClient) -> None:
+    vic = client_for("vic")
+    review, revision = review_state(vic)
+    assert revision == 2 and review["theme"] == THREAT_THEME and review["verdict"] == "continue"
+    assert set(review["sections"]) == {"summary", "threat", "resilience", "approach"}
+    assert "themes:" in error(vic.get(f"{API}/cycles/{DRAFT}/reviews/nope"), 404)
+    error(client_for("ann").get(f"{API}/cycles/nope/reviews/{THREAT_THEME}"), 404)
+    error(anon.get(REVIEW), 401)
+
+
+def test_put_review_saves_a_part(client_for: Client) -> None:
+    ann = client_for("ann")
+    review, revision = review_state(ann)
+    response = ann.put(REVIEW, json={"review": with_summary(review, "Short, new."),
+                                     "expected_revision": revision, "reason": "rewrite"})
+    assert response.status_code == 200 and response.json() == {"revision": revision + 1}
+    saved, _ = review_state(ann)
+    assert saved["sections"]["summary"]["text"] == "Short, new."
+    assert saved["sections"]["summary"]["evidence"] == [{"kind": "scenario", "ref": "trade-war",
+                                                         "note": None}]
+    assert saved["verdict"] == "continue"
+
+
+def test_put_review_stale_revision_is_409_and_the_first_write_stays(
+        client_for: Client) -> None:
+    ann, cora = client_for("ann"), client_for("cora")
+    review, revision = review_state(ann)
+    assert cora.put(REVIEW, json={"review": with_summary(review, "Cora was first."),
+                                  "expected_revision": revision}).status_code == 200
+    detail = error(ann.put(REVIEW, json={"review": with_summary(review, "Ann was second."),
+                                         "expected_revision": revision}), 409, "Conflict")
+    assert "nothing was overwritten" in detail
+    error(ann.put(REVIEW, json={"review": with_summary(review, "Ann again."),
+                                "expected_revision": 0}), 409)
+    saved, latest = review_state(ann)
+    assert latest == revision + 1 and saved["sections"]["summary"]["text"] == "Cora was first."
+
+
+def test_put_review_verdict_needs_the_coordinator(client_for: Client) -> None:
+    ann, cora = client_for("ann"), client_for("cora")
+    review, revision = review_state(ann)
+    changed = {**review, "verdict": "intensify", "verdict_reasoning": "the threat grew"}
+    assert "coordinator" in error(ann.put(REVIEW, json={"review": changed,
+                                                        "expected_revision": revision}), 403)
+    assert cora.put(REVIEW, json={"review": changed, "expected_revision": revision}).json() == \
+        {"revision": revision + 1}
+    saved, _ = review_state(ann)
+    assert saved["verdict"] == "intensify" and saved["verdict_reasoning"] == "the threat grew"
+
+
+def test_put_review_verdict_needs_its_reasoning(client_for: Client) -> None:
+    cora = client_for("cora")
+    review, revision = review_state(cora)
+    response = cora.put(REVIEW, json={"review": {**review, "verdict": "new",
+                                                 "verdict_reasoning": None},
+                                      "expected_revision": revision})
+    assert response.status_code == 422
+    assert "verdict needs its reasoning" in str(response.json()["detail"])
+
+
+def test_put_review_unknown_verdict_is_422_at_its_key(client_for: Client) -> None:
+    cora = client_for("cora")
+    review, revision = review_state(cora)
+    response = cora.put(REVIEW, json={"review": {**review, "verdict": "sufficient"},
+                                      "expected_revision": revision})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "review", "verdict"]
+
+
+def test_put_review_generic_instrument_gets_no_verdict(client_for: Client) -> None:
+    cora = client_for("cora")
+    review, revision = review_state(cora, GENERIC_THEME)
+    assert review["verdict"] is None
+    detail = error(cora.put(f"{API}/cycles/{DRAFT}/reviews/{GENERIC_THEME}",
+                            json={"review": {**review, "verdict": "continue",
+                                             "verdict_reasoning": "fine"},
+                                  "expected_revision": revision}), 422, "InvalidInput")
+    assert "generic" in detail
+    assert review_state(cora, GENERIC_THEME) == (review, revision)
+
+
+def test_put_review_for_another_theme_is_422(client_for: Client) -> None:
+    ann = client_for("ann")
+    review, revision = review_state(ann)
+    detail = error(ann.put(f"{API}/cycles/{DRAFT}/reviews/polarisation",
+                           json={"review": review, "expected_revision": revision}), 422)
+    assert "review.theme" in detail
+
+
+def test_put_review_errors(client_for: Client, anon: TestClient) -> None:
+    ann = client_for("ann")
+    review, revision = review_state(ann)
+    body = {"review": with_summary(review, "x"), "expected_revision": revision}
+    error(ann.put(f"{API}/cycles/{DRAFT}/reviews/nope", json={**body, "review": {
+        **body["review"], "theme": "nope"}}), 404)
+    error(client_for("vic").put(REVIEW, json=body), 403)
+    error(client_for("eva").put(REVIEW, json=body), 403)
+    error(anon.put(REVIEW, json=body), 401)
+    del ann.headers[CSRF]
+    assert "CSRF" in error(ann.put(REVIEW, json=body), 403)
+    ann.headers[CSRF] = "wrong"
+    error(ann.put(REVIEW, json=body), 403)
+    frozen = client_for("cora").get(f"{API}/cycles/{FROZEN}/reviews/{THREAT_THEME}").json()
+    assert "frozen" in error(client_for("cora").put(
+        f"{API}/cycles/{FROZEN}/reviews/{THREAT_THEME}",
+        json={"review": frozen["review"], "expected_revision": frozen["revision"]}), 403)
+    assert review_state(ann) == (review, revision)
+
+
+# --- expert sessions ---------------------------------------------------------------------------
+
+
+def open_session(cora: TestClient, experts: list[str], scenario: str = "trade-war") -> int:
+    response = cora.post(f"{API}/cycles/{DRAFT}/sessions",
+                         json={"scenario": scenario, "experts": experts})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["status"] == "open" and body["facilitator"] == "cora"
+    assert body["experts"] == sorted(experts) and body["submitted"] == []
+    return int(body["id"])
+
+
+EVA = {"impact": {"1.2": "C", "3.2": {"ev": "D", "ll": "C", "ul": "E"}},
+       "likelihood": {"ev": "D", "ll": "C", "ul": "D"}}
+ED = {"impact": {"1.2": "A", "3.2": "C"}, "likelihood": "C"}
+
+
+def test_expert_session_end_to_end(client_for: Client) -> None:
+    cora, eva, ed = client_for("cora"), client_for("eva"), client_for("ed")
+    sid = open_session(cora, ["eva", "ed"])
+    assert eva.post(f"{API}/sessions/{sid}/submissions", json=EVA).json() == \
+        {"status": "submitted"}
+    # ed has not submitted: he sees nobody's scores, only who has submitted
+    seen = ed.get(f"{API}/sessions/{sid}").json()
+    assert seen["submitted"] == ["eva"] and seen["submissions"] == []
+    # the facilitator sees every submission
+    assert [s["expert"] for s in cora.get(f"{API}/sessions/{sid}").json()["submissions"]] == \
+        ["eva"]
+    # eva, having submitted, sees her own only (ed has not submitted yet)
+    assert [s["expert"] for s in eva.get(f"{API}/sessions/{sid}").json()["submissions"]] == \
+        ["eva"]
+    assert ed.post(f"{API}/sessions/{sid}/submissions", json=ED).status_code == 200
+    after = ed.get(f"{API}/sessions/{sid}").json()
+    assert [s["expert"] for s in after["submissions"]] == ["eva", "ed"]
+    eva_scores = after["submissions"][0]["score"]
+    assert eva_scores["expert"] == "eva" and eva_scores["impact"]["3.2"]["range"]["ul"] == 5.0
+    # a second submission is refused
+    assert "already submitted" in error(
+        eva.post(f"{API}/sessions/{sid}/submissions", json=ED), 409, "Conflict")
+    # the facilitator closes with the agreed score: a revision with every expert's scores
+    scores, revision = scenario_state(cora)
+    agreed = raised_likelihood(scores)
+    closed = cora.post(f"{API}/sessions/{sid}/close",
+                       json={"scenario": agreed, "expected_revision": revision})
+    assert closed.status_code == 200 and closed.json() == {"revision": revision + 1}
+    stored = cora.get(SCENARIO).json()
+    assert stored["revision"] == revision + 1 and stored["updated_by"] == "cora"
+    assert stored["input"]["likelihood"]["ev"] == "D"
+    assert [e["expert"] for e in stored["scenario"]["experts"]] == ["ed", "eva"]
+    history = cora.get(f"{SCENARIO}/history").json()
+    assert history[-1]["reason"] == f"agreed in expert session {sid}"
+    session = eva.get(f"{API}/sessions/{sid}").json()
+    assert session["status"] == "closed" and session["agreed_revision"] == revision + 1
+    # once closed: no more submissions, no second close
+    assert "closed" in error(ed.post(f"{API}/sessions/{sid}/submissions", json=ED), 409)
+    assert "closed" in error(cora.post(f"{API}/sessions/{sid}/close", json={
+        "scenario": agreed, "expected_revision": revision + 1}), 409)
+
+
+def test_session_open_errors(client_for: Client, anon: TestClient) -> None:
+    cora = client_for("cora")
+    body = {"scenario": "trade-war", "experts": ["eva"]}
+    assert "coordinator" in error(client_for("ann").post(f"{API}/cycles/{DRAFT}/sessions",
+                                                         json=body), 403)
+    error(client_for("eva").post(f"{API}/cycles/{DRAFT}/sessions", json=body), 403)
+    error(anon.post(f"{API}/cycles/{DRAFT}/sessions", json=body), 401)
+    error(cora.post(f"{API}/cycles/{DRAFT}/sessions", json={**body, "scenario": "nope"}), 404)
+    error(cora.post(f"{API}/cycles/nope/sessions", json=body), 404)
+    assert "frozen" in error(cora.post(f"{API}/cycles/{FROZEN}/sessions", json=body), 403)
+    empty = cora.post(f"{API}/cycles/{DRAFT}/sessions", json={**body, "experts": []})
+    assert empty.status_code == 422 and empty.json()["detail"][0]["loc"] == ["body", "experts"]
+    cora.headers[CSRF] = "wrong"
+    assert "CSRF" in error(cora.post(f"{API}/cycles/{DRAFT}/sessions", json=body), 403)
+
+
+def test_session_read_errors(client_for: Client, anon: TestClient) -> None:
+    cora = client_for("cora")
+    sid = open_session(cora, ["eva"])
+    error(cora.get(f"{API}/sessions/999"), 404, "NotFound")
+    error(anon.get(f"{API}/sessions/{sid}"), 401)
+    assert client_for("vic").get(f"{API}/sessions/{sid}").json()["submissions"] == []
+
+
+def test_submission_errors(client_for: Client, anon: TestClient) -> None:
+    cora, eva, ed = client_for("cora"), client_for("eva"), client_for("ed")
+    sid = open_session(cora, ["eva"])
+    assert "not an expert in session" in error(
+        ed.post(f"{API}/sessions/{sid}/submissions", json=ED), 403)  # not invited
+    assert "expert" in error(client_for("vic").post(f"{API}/sessions/{sid}/submissions",
+                                                    json=ED), 403)
+    error(anon.post(f"{API}/sessions/{sid}/submissions", json=ED), 401)
+    error(eva.post(f"{API}/sessions/999/submissions", json=ED), 404)
+    detail = error(eva.post(f"{API}/sessions/{sid}/submissions",
+                            json={"impact": {"1.2": "Q"}}), 422, "InvalidInput")
+    assert "impact.1.2" in detail and "'Q' is not a class" in detail
+    assert "9.9" in error(eva.post(f"{API}/sessions/{sid}/submissions",
+                                   json={"impact": {"9.9": "A"}}), 422)
+    eva.headers[CSRF] = "wrong"
+    assert "CSRF" in error(eva.post(f"{API}/sessions/{sid}/submissions", json=EVA), 403)
+    # none of the refused attempts counted as a submission
+    assert cora.get(f"{API}/sessions/{sid}").json()["submitted"] == []
+
+
+def test_close_errors(client_for: Client, anon: TestClient) -> None:
+    cora = client_for("cora")
+    sid = open_session(cora, ["eva"])
+    client_for("eva").post(f"{API}/sessions/{sid}/submissions", json=EVA)
+    scores, revision = scenario_state(cora)
+    body = {"scenario": raised_likelihood(scores), "expected_revision": revision}
+    assert "coordinator" in error(client_for("ann").post(f"{API}/sessions/{sid}/close",
+                                                         json=body), 403)
+    error(client_for("eva").post(f"{API}/sessions/{sid}/close", json=body), 403)
+    error(anon.post(f"{API}/sessions/{sid}/close", json=body), 401)
+    error(cora.post(f"{API}/sessions/999/close", json=body), 404)
+    # stale: somebody saved the scenario after the facilitator loaded it
+    ann = client_for("ann")
+    ann.put(SCENARIO, json={"scenario": scores, "expected_revision": revision, "reason": "x"})
+    assert "nothing was overwritten" in error(cora.post(f"{API}/sessions/{sid}/close",
+                                                        json=body), 409)
+    bad = copy.deepcopy(body)
+    bad["expected_revision"] = revision + 1
+    bad["scenario"]["impact"]["1.2"] = "Q"
+    assert "impact.1.2" in error(cora.post(f"{API}/sessions/{sid}/close", json=bad), 422)
+    cora.headers[CSRF] = "wrong"
+    assert "CSRF" in error(cora.post(f"{API}/sessions/{sid}/close", json={
+        **body, "expected_revision": revision + 1}), 403)
+    assert client_for("eva").get(f"{API}/sessions/{sid}").json()["status"] == "open"
+
+
+# --- coverage and the OpenAPI document ---------------------------------------------------------
+
+TESTED = {
+    ("POST", "/api/v1/login"), ("POST", "/api/v1/logout"), ("GET", "/api/v1/me"),
+    ("GET", "/api/v1/profiles"), ("GET", "/api/v1/profiles/{profile_id}"),
+    ("GET", "/api/v1/cycles"), ("GET", "/api/v1/cycles/{cycle}"),
+    ("GET", "/api/v1/cycles/{cycle}/diagram"), ("GET", "/api/v1/cycles/{cycle}/scenarios"),
+    ("GET", "/api/v1/cycles/{cycle}/scenarios/{scenario}"),
+    ("PUT", "/api/v1/cycles/{cycle}/scenarios/{scenario}"),
+    ("GET", "/api/v1/cycles/{cycle}/scenarios/{scenario}/history"),
+    ("GET", "/api/v1/cycles/{cycle}/scenarios/{scenario}/diff"),
+    ("GET", "/api/v1/cycles/{cycle}/reviews/{theme}"),
+    ("PUT", "/api/v1/cycles/{cycle}/reviews/{theme}"),
+    ("GET", "/api/v1/cycles/{cycle}/measures"), ("GET", "/api/v1/cycles/{cycle}/priorities"),
+    ("GET", "/api/v1/cycles/{cycle}/compare"), ("POST", "/api/v1/cycles/{cycle}/sessions"),
+    ("GET", "/api/v1/sessions/{session_id}"),
+    ("POST", "/api/v1/sessions/{session_id}/submissions"),
+    ("POST", "/api/v1/sessions/{session_id}/close"),
+}
+
+
+def test_every_api_endpoint_has_tests_here(app: Any) -> None:
+    untested = api_routes(app) - TESTED
+    assert not untested, f"API endpoints without tests in {__file__}: {sorted(untested)}"
+
+
+def test_openapi_document_is_valid(anon: TestClient) -> None:
+    response = anon.get(f"{API}/openapi.json")
+    assert response.status_code == 200
+    spec = response.json()
+    validate(spec)
+    documented = {(method.upper(), path) for path, item in spec["paths"].items()
+                  for method in item if method in ("get", "put", "post", "delete", "patch")}
+    assert documented == TESTED  # pages, static files and /health stay out of the schema
