@@ -55,6 +55,9 @@ TEXTS: dict[str, tuple[str, str]] = {  # key: (nl, en)
     "forbidden": ("Geen toegang", "Not allowed"), "error": ("Fout", "Error"),
     "provisional": ("berust op voorlopige waarden", "rests on provisional values"),
     "skip": ("Naar de inhoud", "Skip to content"), "none": ("geen", "none"),
+    "horizon": ("Horizonscan", "Horizon scan"), "signals": ("signalen", "signals"),
+    "trends": ("Trends per thema", "Trends per theme"), "trend": ("Trend", "Trend"),
+    "strength": ("Sterkte", "Strength"),
 }
 
 

@@ -486,3 +486,19 @@ def profile_page(request: Request, profile_id: str, viewer: ViewerDep) -> Respon
     return page(request, "profiles.html", viewer=viewer,
                 profiles=[get_profile(n) for n in profile_names()],
                 profile=get_profile(profile_id))
+
+
+@router.get("/cycles/{cycle}/horizon")
+def horizon_page(request: Request, cycle: str, store: StoreDep, viewer: ViewerDep) -> Response:
+    """Horizon scan: the cycle's signals grouped by theme, and the trend clusters."""
+    from weerbaar.services.horizon import horizon_scan_section, list_signals
+
+    need(viewer, Role.VIEWER, cycle)
+    workspace, _ = workspace_of(store, cycle)
+    signals = [s.item for s in list_signals(store, cycle)]
+    by_theme = {t.id: [s for s in signals if t.id in s.themes] for t in workspace.themes}
+    unthemed = [s for s in signals if not s.themes]
+    section = horizon_scan_section(store, cycle) if signals else None
+    return page(request, "horizon.html", viewer=viewer, cycle=get_cycle(store, cycle),
+                themes=workspace.themes, by_theme=by_theme, unthemed=unthemed,
+                section=section, total=len(signals))
