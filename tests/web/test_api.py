@@ -190,6 +190,25 @@ def test_history_and_diff(client_for: Client, anon: TestClient) -> None:
     error(anon.get(f"{SCENARIO}/diff?a=1&b=2"), 401)
 
 
+def test_add_measure(client_for: Client, anon: TestClient) -> None:
+    ann = client_for("ann")
+    measure = {"id": "api-m", "title": "Nieuw", "scenarios": ["trade-war"], "status": "running",
+               "effect": {"likelihood": 1}}
+    response = ann.post(f"{API}/cycles/{DRAFT}/measures", json=measure)
+    assert response.status_code == 201, response.text
+    ids = [m["id"] for m in ann.get(f"{API}/cycles/{DRAFT}/measures").json()]
+    assert "api-m" in ids
+    error(ann.post(f"{API}/cycles/{DRAFT}/measures", json=measure), 409)
+    bad = {**measure, "id": "api-x", "scenarios": ["nope"]}
+    assert "nope" in error(ann.post(f"{API}/cycles/{DRAFT}/measures", json=bad), 422)
+    error(client_for("vic").post(f"{API}/cycles/{DRAFT}/measures",
+                                 json={**measure, "id": "v"}), 403)
+    error(ann.post(f"{API}/cycles/{DRAFT}/measures", json={**measure, "id": "c"},
+                   headers={CSRF: "wrong"}), 403)
+    error(anon.post(f"{API}/cycles/{DRAFT}/measures", json=measure), 401)
+    error(ann.post(f"{API}/cycles/{FROZEN}/measures", json={**measure, "id": "f"}), 403)
+
+
 def test_measures(client_for: Client, anon: TestClient) -> None:
     body = client_for("vic").get(f"{API}/cycles/{DRAFT}/measures").json()
     assert body and {"id", "title", "themes", "effect"} <= set(body[0])
@@ -625,6 +644,7 @@ TESTED = {
     ("GET", "/api/v1/cycles/{cycle}/reviews/{theme}"),
     ("PUT", "/api/v1/cycles/{cycle}/reviews/{theme}"),
     ("GET", "/api/v1/cycles/{cycle}/measures"), ("GET", "/api/v1/cycles/{cycle}/priorities"),
+    ("POST", "/api/v1/cycles/{cycle}/measures"),
     ("GET", "/api/v1/cycles/{cycle}/compare"), ("POST", "/api/v1/cycles/{cycle}/sessions"),
     ("GET", "/api/v1/sessions/{session_id}"),
     ("POST", "/api/v1/sessions/{session_id}/submissions"),

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Request, Response
 from pydantic import BaseModel, Field
 
-from weerbaar.domain import ExpertScore, Role, Scenario, ThemeKind, ThemeReview
+from weerbaar.domain import ExpertScore, Measure, Role, Scenario, ThemeKind, ThemeReview
 from weerbaar.errors import InvalidInput, NotAuthenticated
 from weerbaar.io.workspace import resolve_expert_score, resolve_scenario
 from weerbaar.io.workspace_export import scenario_to_input
@@ -230,6 +230,18 @@ def api_measures(cycle: str, viewer: ViewerDep, store: StoreDep) -> list[dict[st
     need(viewer, Role.VIEWER, cycle)
     workspace, _ = workspace_of(store, cycle)
     return [m.model_dump(mode="json") for m in workspace.measures]
+
+
+@router.post("/cycles/{cycle}/measures", status_code=201)
+def api_measure_add(cycle: str, body: Measure, viewer: ViewerDep, store: StoreDep,
+                    csrf: CsrfHeader = None) -> dict[str, Any]:
+    """Add a measure (its themes, scenarios and effect criteria must exist in the cycle)."""
+    from weerbaar.services.reviews import add_measure
+
+    user = need(viewer, Role.ANALYST, cycle)
+    check_csrf(viewer, csrf)
+    add_measure(store, cycle, body, actor=user.username)
+    return {"id": body.id, "revision": 1}
 
 
 @router.get("/cycles/{cycle}/priorities")
