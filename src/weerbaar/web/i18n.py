@@ -58,6 +58,10 @@ TEXTS: dict[str, tuple[str, str]] = {  # key: (nl, en)
     "horizon": ("Horizonscan", "Horizon scan"), "signals": ("signalen", "signals"),
     "trends": ("Trends per thema", "Trends per theme"), "trend": ("Trend", "Trend"),
     "strength": ("Sterkte", "Strength"),
+    "cascade": ("Keteneffecten vitale processen", "Cascade effects of vital processes"),
+    "outage": ("Uitval van", "Outage of"), "hours": ("uren", "hours"),
+    "time_to_impact": ("Tijd tot impact", "Time to impact"), "process": ("Proces", "Process"),
+    "timeline": ("Verloop in de tijd", "Timeline"), "graph": ("Afhankelijkheden", "Dependencies"),
 }
 
 

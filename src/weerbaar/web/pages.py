@@ -502,3 +502,30 @@ def horizon_page(request: Request, cycle: str, store: StoreDep, viewer: ViewerDe
     return page(request, "horizon.html", viewer=viewer, cycle=get_cycle(store, cycle),
                 themes=workspace.themes, by_theme=by_theme, unthemed=unthemed,
                 section=section, total=len(signals))
+
+
+@router.get("/cascade")
+def cascade_page(request: Request, viewer: ViewerDep, outage: str = "1",
+                 hours: float = 72.0) -> Response:
+    """The dependency graph and the timeline of a chosen outage (packaged catalogue)."""
+    import base64
+    from pathlib import Path
+
+    from weerbaar.services.cascade import ILLUSTRATIVE_LABEL, run_cascade, vital_catalogue
+
+    logged_in(viewer)
+    if not 1 <= hours <= 24 * 30:
+        raise InvalidInput("hours must be between 1 and 720", location=["hours"])
+    lang = language(request)
+    catalogue = vital_catalogue().catalogue
+    chosen = [o for o in outage.split(",") if o.strip()]
+    with tempfile.TemporaryDirectory() as folder:
+        timeline, graph = Path(folder) / "timeline.svg", Path(folder) / "graph.svg"
+        run = run_cascade(chosen, hours=hours, charts=[timeline], graphs=[graph], lang=lang)
+        images = {name: "data:image/svg+xml;base64," + base64.b64encode(p.read_bytes()).decode()
+                  for name, p in (("timeline", timeline), ("graph", graph))}
+    names = {p.id: p.name.get(lang) for p in catalogue.processes}
+    reached = run.times.to_dict()["reached"]
+    return page(request, "cascade.html", viewer=viewer, processes=catalogue.processes,
+                chosen=chosen, hours=hours, images=images, reached=reached, names=names,
+                illustrative=ILLUSTRATIVE_LABEL if run.graph.illustrative else None)
