@@ -82,23 +82,31 @@ class CellProblem:
         return f"{self.sheet}!{self.cell}: {self.message}" if self.cell else f"{self.sheet}: {self.message}"
 
 
-class ExcelProblems(InvalidInput):
-    """A workbook with one or more problems; ``problems`` lists each one with its sheet and cell.
+class ProblemList(InvalidInput):
+    """Many problems found in one input, listed one per line (at most ``LISTED`` of them).
 
-    Reading a workbook collects every problem before raising, so one round of corrections suffices.
-    The message lists the problems one per line (at most ``LISTED`` of them).
+    Readers collect every problem before raising, so one round of corrections suffices;
+    ``problems`` keeps them for callers that show them item by item.
     """
 
     LISTED = 200
+    HEADING = "in the input"
 
-    def __init__(self, problems: Sequence[CellProblem], *, source: str | Path | None = None) -> None:
+    def __init__(self, problems: Sequence[object], *, source: str | Path | None = None) -> None:
         self.problems = tuple(problems)
         count = len(self.problems)
         lines = [str(p) for p in self.problems[: self.LISTED]]
         if count > self.LISTED:
             lines.append(f"... and {count - self.LISTED} more")
         noun = "problem" if count == 1 else "problems"
-        super().__init__(f"{count} {noun} in the workbook:\n" + "\n".join(lines), source=source)
+        super().__init__(f"{count} {noun} {self.HEADING}:\n" + "\n".join(lines), source=source)
+
+
+class ExcelProblems(ProblemList):
+    """A workbook with one or more problems; ``problems`` lists each :class:`CellProblem`."""
+
+    HEADING = "in the workbook"
+    problems: tuple[CellProblem, ...]
 
 
 @dataclass(frozen=True)
@@ -115,24 +123,12 @@ class FileProblem:
         return f"{self.where}: {self.message}" if self.where else self.message
 
 
-class FileProblems(InvalidInput):
-    """A CSV, JSON, XML or workbook file with one or more problems, each with its line or item.
+class FileProblems(ProblemList):
+    """A CSV, JSON, XML or workbook file with one or more problems (each a :class:`FileProblem`);
+    nothing of the file is used."""
 
-    Like :class:`ExcelProblems`: every problem is collected before raising, and nothing of the
-    file is used. The message lists them one per line (at most ``LISTED``).
-    """
-
-    LISTED = 200
-
-    def __init__(self, problems: Sequence[FileProblem], *, source: str | Path | None = None) -> None:
-        self.problems = tuple(problems)
-        count = len(self.problems)
-        lines = [str(p) for p in self.problems[: self.LISTED]]
-        if count > self.LISTED:
-            lines.append(f"... and {count - self.LISTED} more")
-        noun = "problem" if count == 1 else "problems"
-        super().__init__(f"{count} {noun} in the file; nothing was imported:\n" + "\n".join(lines),
-                         source=source)
+    HEADING = "in the file; nothing was imported"
+    problems: tuple[FileProblem, ...]
 
 
 class NotFound(WeerbaarError):
