@@ -1,10 +1,10 @@
-"""Vital infrastructure: the dependency graph and cascade models (numpy/scipy only).
+"""Vital infrastructure: the dependency graph and cascade models (numpy, scipy; numba kernels).
 
 - :class:`CascadeGraph` — processes and dependencies as validated arrays (CSR).
 - :func:`time_to_impact` — earliest time to impact from one or more outages (multi-source
-  shortest path over buffer times).
+  shortest path over buffer times; a compiled bucket-queue kernel, :mod:`.shortest_path`).
 - :class:`Propagation` — time-stepped propagation with buffers, onsets, recovery and a
-  combination rule (noisy-OR, capped sum, maximum).
+  combination rule (noisy-OR, capped sum, maximum); the steps run compiled (:mod:`.stepping`).
 - :func:`static_iim`, :func:`dynamic_iim` — the inoperability input–output model.
 - :func:`criticality` — which single outage affects most.
 - :class:`Ensemble` — Monte Carlo over uncertain buffer times (seeded, runs on Dask too).

@@ -3,8 +3,8 @@
 Processes are numbered 0..n-1 in catalogue order. Edges (supplier → dependent) are held as
 parallel numpy arrays sorted by (dependent, supplier), with ``dep_ptr`` giving each dependent's
 run of incoming edges (a CSR of the transposed graph): the time-stepped model combines a
-process's incoming effects per run. :meth:`CascadeGraph.supply_matrix` gives the supplier-major
-CSR that shortest-path searches need.
+process's incoming effects per run. :meth:`CascadeGraph.supply_edges` gives the same edges in
+supplier order (a CSR of the graph, computed once), which the shortest-path kernel walks.
 
 Validation refuses unknown process ids, self-loops, negative times, strengths outside 0–5,
 inconsistent buffer ranges and repeated dependencies, naming the offending edge and, when the
@@ -13,6 +13,7 @@ graph comes from a file, its row.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -60,6 +61,10 @@ class CascadeGraph:
     _index: dict[str, int] = field(init=False, repr=False)
     _supply: tuple[NDArray[np.int64], NDArray[np.int64] | None, IndexArray,
                    NDArray[np.int64]] | None = field(init=False, repr=False, default=None)
+    _edges: tuple[NDArray[np.int64], NDArray[np.int64], IndexArray] | None = field(
+        init=False, repr=False, default=None)
+    _sorted: dict[str, tuple[FloatArray, float]] = field(init=False, repr=False,
+                                                         default_factory=dict)
 
     def __post_init__(self) -> None:
         ptr = np.zeros(self.n + 1, dtype=np.int64)
@@ -225,6 +230,45 @@ class CascadeGraph:
             object.__setattr__(self, "_supply", (order, starts, dep, ptr))
         assert self._supply is not None
         return self._supply
+
+    def supply_edges(self) -> tuple[NDArray[np.int64], NDArray[np.int64], IndexArray]:
+        """Every edge in supplier order (parallel edges kept): the edge order, where each
+        supplier's run starts (n + 1 pointers) and the dependent of each edge — computed once
+        per graph, for the shortest-path kernel."""
+        if self._edges is None:
+            order = self._supply_order()[0]
+            ptr = np.zeros(self.n + 1, dtype=np.int64)
+            np.cumsum(np.bincount(self.supplier, minlength=self.n), out=ptr[1:])
+            dep = np.ascontiguousarray(self.dependent[order], dtype=np.int32)
+            object.__setattr__(self, "_edges", (order, ptr, dep))
+        assert self._edges is not None
+        return self._edges
+
+    def supply_weights(self, choice: BufferChoice | FloatArray = "low") -> tuple[FloatArray, float]:
+        """Buffer times in the order of :meth:`supply_edges`, with the longest (0 without
+        edges); kept per named choice (low, mid, high), gathered anew for given values."""
+        key = choice if isinstance(choice, str) else None
+        if key is not None and key in self._sorted:
+            return self._sorted[key]
+        order = self.supply_edges()[0]
+        weights = np.ascontiguousarray(self.buffers(choice)[order], dtype=np.float64)
+        result = (weights, float(weights.max()) if len(weights) else 0.0)
+        if key is not None:
+            self._sorted[key] = result
+        return result
+
+    def supply_usable(self, min_strength: float = 0.0) -> NDArray[np.uint8] | None:
+        """Which edges (in the order of :meth:`supply_edges`) have a strength above 0 and of at
+        least ``min_strength``: ``None`` when all of them do."""
+        if "strength" not in self._sorted:
+            order = self.supply_edges()[0]
+            strength = np.ascontiguousarray(self.strength[order], dtype=np.float64)
+            self._sorted["strength"] = (strength,
+                                        float(strength.min()) if len(strength) else math.inf)
+        strength, weakest = self._sorted["strength"]
+        if weakest > 0 and weakest >= min_strength:
+            return None
+        return ((strength > 0) & (strength >= min_strength)).astype(np.uint8)
 
     def supply_matrix(self, weights: FloatArray, mask: BoolArray | None = None) -> sp.csr_array:
         """CSR (supplier × dependent) of ``weights`` over the edges in ``mask``; a pair with

@@ -2,33 +2,33 @@
 
 With hard dependencies, process j fails at the earliest Tⱼ = min over suppliers i of (Tᵢ + τᵢⱼ),
 where τᵢⱼ is the buffer time of the dependency i → j and the initial outages fail at T = 0. That
-is a single-source shortest-path problem from all outages at once (Dijkstra 1959), solved here by
-``scipy.sparse.csgraph.dijkstra`` with ``indices`` = the outages and ``min_only=True`` on the
-supplier × dependent CSR of buffer times. Dependencies weaker than ``min_strength`` (and those of
+is a single-source shortest-path problem from all outages at once (Dijkstra 1959), solved by the
+compiled bucket-queue kernel of :mod:`weerbaar.cascade.shortest_path` over the graph's edges in
+supplier order; its times equal those of ``scipy.sparse.csgraph.dijkstra`` (``indices`` = the
+outages, ``min_only=True``) bit for bit. Dependencies weaker than ``min_strength`` (and those of
 strength 0) are left out; ``horizon`` stops the search at that many hours.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.sparse.csgraph import dijkstra
 
 from weerbaar.cascade.graph import BufferChoice, CascadeGraph, FloatArray, Indices
 from weerbaar.errors import InvalidInput
-
-NO_PREDECESSOR = -9999  # scipy's marker
 
 
 @dataclass(frozen=True, eq=False)
 class ImpactTimes:
     """Earliest time to impact (hours; ``inf`` = not reached) per process.
 
-    ``via[j]`` is the supplier through which j is reached first and ``origin[j]`` the outage it
-    traces back to (both -1 for outages and unreached processes, or when not computed).
+    ``via[j]`` is the supplier through which j is reached first (-1 for outages and unreached
+    processes) and ``origin[j]`` the outage its chain of ``via`` leads back to (an outage's own
+    index for an outage, -1 when unreached); both are -1 throughout when not computed.
     """
 
     ids: tuple[str, ...]
@@ -69,28 +69,37 @@ class ImpactTimes:
 def time_to_impact(graph: CascadeGraph, outages: Indices, *,
                    buffer: BufferChoice | FloatArray = "low", min_strength: float = 0.0,
                    horizon: float | None = None, predecessors: bool = True) -> ImpactTimes:
-    """Earliest time to impact of every process after the ``outages`` (indices) fail at t = 0."""
+    """Earliest time to impact of every process after the ``outages`` (indices) fail at t = 0.
+
+    ``predecessors=False`` leaves ``via`` and ``origin`` at -1 (read-only) and saves their
+    bookkeeping on large graphs.
+    """
+    from weerbaar.cascade.shortest_path import shortest_times  # numba: loaded on first use
+
     sources = np.asarray(outages, dtype=np.int64)
-    if len(sources) == 0:
+    if sources.ndim != 1 or len(sources) == 0:
         raise InvalidInput("name at least one outage", location=["--outage"])
-    if horizon is not None and horizon < 0:
-        raise InvalidInput("the horizon must not be negative", location=["--hours"])
-    weights = graph.buffers(buffer)
-    mask = (graph.strength > 0) & (graph.strength >= min_strength)
-    matrix = graph.supply_matrix(weights, mask)
-    limit = np.inf if horizon is None else float(horizon)
     n = graph.n
-    if predecessors:
-        dist, pred, src = dijkstra(matrix, directed=True, indices=sources, min_only=True,
-                                   limit=limit, return_predecessors=True)
-        via = np.where(pred == NO_PREDECESSOR, -1, pred).astype(np.int64)
-        origin = np.where(np.isfinite(dist), src, -1).astype(np.int64)
+    if sources.min() < 0 or sources.max() >= n:
+        raise InvalidInput("an outage is not a process of the graph", location=["--outage"],
+                           expected=f"process indices 0..{n - 1}")
+    if horizon is not None and not horizon >= 0:
+        raise InvalidInput("the horizon must not be negative", location=["--hours"])
+    _, ptr, dep = graph.supply_edges()
+    weights, longest = graph.supply_weights(buffer)
+    if not isinstance(buffer, str) and len(weights) and not (
+            np.isfinite(longest) and weights.min() >= 0):
+        raise InvalidInput("buffer times must be finite and not negative", location=["buffer"])
+    limit = math.inf if horizon is None else float(horizon)
+    dist, pred, src = shortest_times(ptr, dep, weights, sources, limit=limit,
+                                     usable=graph.supply_usable(min_strength), longest=longest,
+                                     predecessors=predecessors)
+    if pred is None or src is None:
+        via = origin = np.broadcast_to(np.int64(-1), (n,))
     else:
-        dist = dijkstra(matrix, directed=True, indices=sources, min_only=True, limit=limit)
-        via = np.full(n, -1, dtype=np.int64)
-        origin = np.full(n, -1, dtype=np.int64)
-    return ImpactTimes(ids=graph.ids, outages=tuple(int(s) for s in sources),
-                       hours=np.asarray(dist, dtype=np.float64), via=via, origin=origin,
+        via, origin = pred, src
+    return ImpactTimes(ids=graph.ids, outages=tuple(int(s) for s in sources), hours=dist,
+                       via=via, origin=origin,
                        buffer=buffer if isinstance(buffer, str) else "given",
                        min_strength=float(min_strength), horizon=horizon)
 

@@ -2,7 +2,7 @@
 
 State: the inoperability xⱼ(t) ∈ [0, 1] of every process (the fraction of its function lost) on
 the grid t = 0, Δ, 2Δ, …, H; the initial outages are 1 from t = 0 until ``restore_after``.
-Each step is vectorised over all edges e = (i → j) with weight wₑ = strengthₑ / 5:
+Each step covers all edges e = (i → j) with weight wₑ = strengthₑ / 5:
 
 - sᵢ is the time at which supplier i's current impairment began (its buffers drain from then);
   d = t − sᵢ. The buffer factor is φₑ = [d ≥ τₑ] for a step onset and
@@ -17,6 +17,9 @@ Each step is vectorised over all edges e = (i → j) with weight wₑ = strength
 
 With whole-hour buffers and Δ = 1 h, the first step at which a process is affected equals the
 earliest time to impact over edges whose buffers are rounded up to whole steps, at least one.
+
+The steps run as one compiled loop over the edges (:mod:`weerbaar.cascade.stepping`);
+:func:`combine` is the same combination written with numpy.
 """
 
 from __future__ import annotations
@@ -44,6 +47,9 @@ class CombinationRule(StrEnum):
     NOISY_OR = "noisy-or"
     CAPPED_SUM = "capped-sum"
     MAX = "max"
+
+
+_RULES = {CombinationRule.NOISY_OR: 0, CombinationRule.CAPPED_SUM: 1, CombinationRule.MAX: 2}
 
 
 def combine(effects: FloatArray, graph: CascadeGraph, rule: CombinationRule) -> FloatArray:
@@ -151,28 +157,29 @@ class Propagation:
         keeps only the summaries (large graphs).
         """
         src = np.asarray(outages, dtype=np.int64)
-        if len(src) == 0:
+        if src.ndim != 1 or len(src) == 0:
             raise InvalidInput("name at least one outage", location=["--outage"])
+        if src.min() < 0 or src.max() >= graph.n:
+            raise InvalidInput("an outage is not a process of the graph", location=["--outage"],
+                               expected=f"process indices 0..{graph.n - 1}")
         tau = graph.buffers(self.buffer if buffers is None else buffers)
         n, dt, steps = graph.n, self.step, self.steps
         m, sup = graph.m, graph.supplier
-        w = graph.strength / 5.0
+        w = np.asarray(graph.strength / 5.0, dtype=np.float64)
         linear = graph.linear & (graph.ramp > 0)
         # φ = clip((d − τ)·slope + offset, 0, 1): slope 1/r for a linear onset; for a step a huge
         # slope and offset 1, so that φ = 1 from d = τ on and 0 before (d = −inf: not impaired)
-        slope = np.where(linear, 1.0 / np.where(linear, graph.ramp, 1.0), STEP_SLOPE)
+        slope = np.asarray(np.where(linear, 1.0 / np.where(linear, graph.ramp, 1.0), STEP_SLOPE),
+                           dtype=np.float64)
         offset = np.where(linear, 0.0, 1.0)
         rho = graph.recovery
         forced_until = math.inf if self.restore_after is None else self.restore_after
-        # work buffers, reused every step (large graphs: no allocation per step)
-        d, phi, on, until = (np.empty(m) for _ in range(4))
-        grow, due = np.empty(m, dtype=bool), np.empty(m, dtype=bool)
 
         x = np.zeros(n)
         x[src] = 1.0 if forced_until > 0 else 0.0
         since = np.where(x > 0, 0.0, np.inf)
-        held = np.zeros(graph.m)
-        release = np.full(graph.m, -np.inf)
+        held = np.zeros(m)
+        release = np.full(m, -np.inf)
         level = np.empty((steps + 1, n)) if record else None
         first = np.where(x > 0, 0.0, np.inf)
         peak = x.copy()
@@ -180,34 +187,13 @@ class Propagation:
         affected = np.zeros(n)
         if level is not None:
             level[0] = x
-        for k in range(1, steps + 1):
-            t = k * dt
-            inop += x * dt
-            affected += (x > 0) * dt
-            np.take(since, sup, out=d)
-            np.subtract(t, d, out=d)  # time since the supplier's impairment began
-            with np.errstate(invalid="ignore", over="ignore"):
-                np.subtract(d, tau, out=phi)
-                np.multiply(phi, slope, out=phi)
-                np.add(phi, offset, out=phi)
-            np.clip(phi, 0.0, 1.0, out=phi)
-            np.take(x, sup, out=on)
-            np.multiply(on, w, out=on)
-            np.multiply(on, phi, out=on)  # effect of each dependency
-            np.greater_equal(on, held, out=grow)
-            np.greater_equal(t, release, out=due)
-            np.logical_or(grow, due, out=grow)
-            np.copyto(held, on, where=grow)
-            np.add(rho, t, out=until)
-            np.copyto(release, until, where=grow)
-            x = combine(held, graph, self.rule)
-            if t < forced_until:
-                x[src] = 1.0
-            since = np.where(x > 0, np.minimum(since, t), np.inf)
-            first = np.where((x > 0) & ~np.isfinite(first), t, first)
-            np.maximum(peak, x, out=peak)
-            if level is not None:
-                level[k] = x
+        from weerbaar.cascade.stepping import run_steps  # numba: loaded on first use
+
+        run_steps(sup, graph.dep_ptr, w, np.ascontiguousarray(tau, dtype=np.float64), slope,
+                  offset, np.ascontiguousarray(rho, dtype=np.float64), src,
+                  forced_until=forced_until, steps=steps, dt=dt, rule=_RULES[self.rule], x=x,
+                  since=since, held=held, release=release, first=first, peak=peak, inop=inop,
+                  affected=affected, level=level)
         return Timeline(ids=graph.ids, outages=tuple(int(s) for s in src),
                         times=np.arange(steps + 1, dtype=np.float64) * dt, level=level,
                         first=first, peak=peak,
