@@ -26,7 +26,8 @@ from weerbaar.methods.assessment import assess
 from weerbaar.methods.registry import get_profile
 
 LANGS: tuple[Language, ...] = ("nl", "en")
-MARKING = {"nl": "ONGERUBRICEERD", "en": "UNCLASSIFIED"}
+# The example cycles carry no markings: their content counts at the default marking, internal.
+MARKING = {"nl": "INTERN", "en": "INTERNAL"}
 
 
 def squash(text: str) -> str:

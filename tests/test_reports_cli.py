@@ -35,16 +35,16 @@ def test_report_command_writes_and_prints_the_paths(capsys: pytest.CaptureFixtur
     code, stdout, _ = run(capsys, "report", "midterm-2021", "--db", example_db(), "--format",
                           "html,xlsx", "--lang", "en", "--out", str(out), "--kind", "analysis",
                           "--uncertainty", "--samples", "500", "--seed", "3",
-                          "--classification", "DEP. VERTROUWELIJK", "--date", "2021-09-20")
+                          "--classification", "confidential", "--date", "2021-09-20")
     assert code == 0
     written = [Path(line) for line in stdout.split()]
     assert written == [out / "midterm-2021-analysis-en.html", out / "midterm-2021-analysis-en.xlsx"]
     html = written[0].read_text(encoding="utf-8")
-    assert "Uncertainty and rank robustness" in html and "DEP. VERTROUWELIJK" in html
+    assert "Uncertainty and rank robustness" in html and "CONFIDENTIAL" in html
     wb = load_workbook(written[1])
     assert "Uncertainty" in wb.sheetnames
     assert wb["Uncertainty"].max_row == wb["Scenarios"].max_row
-    assert wb.properties.category == "DEP. VERTROUWELIJK"
+    assert wb.properties.category == "CONFIDENTIAL"
 
 
 @pytest.mark.parametrize(("args", "code", "message"), [
@@ -84,7 +84,8 @@ def test_template_copy_is_used(capsys: pytest.CaptureFixture[str], tmp_path: Pat
                                                   "style.css", "diagram.js"}
     style = (folder / "style.yaml").read_text(encoding="utf-8")
     (folder / "style.yaml").write_text(style.replace('"#154273"', '"#006400"').replace(
-        "ONGERUBRICEERD", "DEPARTEMENTAAL VERTROUWELIJK"), encoding="utf-8")
+        'internal: {nl: "INTERN"', 'internal: {nl: "DEPARTEMENTAAL VERTROUWELIJK"'),
+        encoding="utf-8")
     (folder / "report.html.j2").write_text(
         (folder / "report.html.j2").read_text(encoding="utf-8").replace(
             "<main>", "<main><p id='house'>Huisstijl van de organisatie</p>"), encoding="utf-8")

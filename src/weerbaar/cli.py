@@ -20,6 +20,7 @@ from rich.table import Table
 from weerbaar import __version__
 from weerbaar.cli_analyse import register_analyse
 from weerbaar.cli_cascade import register as register_cascade
+from weerbaar.cli_classification import register as register_classification
 from weerbaar.cli_cycle import register as register_cycle
 from weerbaar.cli_db import DbOption, register
 from weerbaar.cli_horizon import register as register_horizon
@@ -248,6 +249,7 @@ register_report(app)
 register_web(app)
 register_analyse(app)
 register_horizon(app)
+register_classification(app)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,7 +6,7 @@ import getpass
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -26,6 +26,9 @@ DbOption = Annotated[str | None, typer.Option(
 ActorOption = Annotated[str | None, typer.Option(
     "--actor", help="Who makes the change (default: the login name).")]
 ReasonOption = Annotated[str | None, typer.Option("--reason", "-m", help="Why (kept in history).")]
+ClearanceOption = Annotated[str | None, typer.Option(
+    "--clearance", help="Leave out everything marked above this marking (for a recipient with "
+    "that clearance); default: everything.")]
 
 db_app = typer.Typer(help="Create and upgrade the database.", no_args_is_help=True)
 cycles_app = typer.Typer(help="Cycles: import, export, freeze, clone, compare.",
@@ -44,6 +47,15 @@ def _actor(actor: str | None) -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
+
+
+def _clearance(store: Any, clearance: str | None) -> str | None:
+    """``--clearance``, checked against the store's classification scheme."""
+    if clearance is None:
+        return None
+    from weerbaar.services.visibility import check_level, scheme
+
+    return check_level(scheme(store), clearance, "--clearance")
 
 
 def _open(db: str | None):  # type: ignore[no-untyped-def]
@@ -111,11 +123,14 @@ def cycles_import(
 
 @cycles_app.command("export")
 def cycles_export(key: str, output: Annotated[Path, typer.Option("--out", "-o")],
-                  db: DbOption = None) -> None:
-    """Write a cycle as a workspace file."""
+                  clearance: ClearanceOption = None, db: DbOption = None,
+                  actor: ActorOption = None) -> None:
+    """Write a cycle as a workspace file (headed by the highest marking it contains)."""
     if output.exists():
         raise InvalidInput(f"{output} exists; not overwriting it", location=["--out"])
-    export_file(_open(db), key, output)
+    store = _open(db)
+    export_file(store, key, output, clearance=_clearance(store, clearance),
+                actor=_actor(actor))
     out.print(f"wrote {output}")
 
 
@@ -218,13 +233,15 @@ def cycles_compare(a: Annotated[str, typer.Argument(help="Base cycle, or the cyc
 
 
 KindOption = Annotated[str, typer.Option(
-    "--kind", help="scenario, review (key: the theme) or measure.")]
+    "--kind", help="scenario, review (key: the theme), measure, signal, process or dependency "
+    "(key: SUPPLIER->DEPENDENT).")]
 
 
 @history_app.command("list")
 def history_list(cycle: str, key: str, kind: KindOption = "scenario",
                  db: DbOption = None) -> None:
-    """List the revisions of a scenario, review or measure: number, who, when, why."""
+    """List the revisions of a scenario, review, measure, signal, process or dependency: number,
+    who, when, why."""
     from weerbaar.store import history
 
     table = Table(title=f"{cycle} / {kind} {key}", title_justify="left")
@@ -300,42 +317,55 @@ def excel_import(file: Path,
 @excel_app.command("export")
 def excel_export(cycle: str, output: Annotated[Path, typer.Option("--out", "-o")],
                  lang: Annotated[str, typer.Option("--lang")] = "nl",
-                 db: DbOption = None) -> None:
-    """Write a cycle's scores as a scoring workbook (the template's structure)."""
+                 clearance: ClearanceOption = None, db: DbOption = None,
+                 actor: ActorOption = None) -> None:
+    """Write a cycle's scores as a scoring workbook (the template's structure), marked with the
+    highest marking it contains."""
     from weerbaar.services.excel import export_cycle
 
-    out.print(f"wrote {export_cycle(_open(db), cycle, output, lang=lang)}")
+    store = _open(db)
+    written = export_cycle(store, cycle, output, lang=lang, actor=_actor(actor),
+                           clearance=_clearance(store, clearance))
+    out.print(f"wrote {written}")
 
 
 @audit_app.command("verify")
 def audit_verify(db: DbOption = None) -> None:
-    """Check the audit log's hash chain: a modified, deleted or reordered entry is reported."""
+    """Check the hash chains of the audit log (changes) and the read log (reads of marked
+    content): a modified, deleted or reordered entry is reported."""
     from weerbaar.store import audit
 
     store = _open(db)
     with store.read() as conn:
         problems = audit.verify(conn)
         count = len(audit.entries(conn))
+        reads = len(audit.entries(conn, chain=audit.READS))
     if problems:
         for problem in problems:
             err.print(f"[red]{problem}[/red]", highlight=False)
-        err.print(f"audit log of {store.url}: {len(problems)} problem(s) in {count} entries")
+        err.print(f"audit log of {store.url}: {len(problems)} problem(s) in {count} entries "
+                  f"and {reads} read-log entries")
         raise typer.Exit(9)
     out.print(f"audit log of {store.url}: {count} entries, chain intact")
+    out.print(f"read log: {reads} entries, chain intact")
 
 
 @audit_app.command("export")
 def audit_export(output: Annotated[Path, typer.Option("--out", "-o")],
                  cycle: Annotated[str | None, typer.Option("--cycle")] = None,
+                 reads: Annotated[bool, typer.Option(
+                     "--reads", help="Export the read log instead of the log of changes.")] = False,
                  db: DbOption = None) -> None:
-    """Write the audit log (with each entry's hashes) as JSON lines."""
+    """Write the audit log (or with --reads the read log), with each entry's hashes, as JSON
+    lines."""
     from weerbaar.store import audit
 
     if output.exists():
         raise InvalidInput(f"{output} exists; not overwriting it", location=["--out"])
     store = _open(db)
     with store.read() as conn:
-        rows = audit.export_rows(conn, cycle_key=cycle)
+        rows = audit.export_rows(conn, cycle_key=cycle,
+                                 chain=audit.READS if reads else audit.CHANGES)
     with output.open("w", encoding="utf-8") as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")

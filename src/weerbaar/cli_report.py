@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from typer.core import TyperGroup
 
-from weerbaar.cli_db import DbOption, _open
+from weerbaar.cli_db import ActorOption, ClearanceOption, DbOption, _actor, _clearance, _open
 from weerbaar.errors import InvalidInput
 
 err = Console(stderr=True)
@@ -54,8 +54,9 @@ def report_build(
     template: Annotated[Path | None, typer.Option(
         "--template", help="House-style folder (made by `weerbaar report template`).")] = None,
     classification: Annotated[str | None, typer.Option(
-        "--classification", help="Marking on every page, e.g. 'DEPARTEMENTAAL VERTROUWELIJK' "
-        "(default: the template's).")] = None,
+        "--classification", help="Lowest marking on every page (e.g. confidential); the report "
+        "carries the highest marking of its content, and at least this one.")] = None,
+    clearance: ClearanceOption = None,
     uncertainty: Annotated[bool, typer.Option(
         "--uncertainty", help="Add the uncertainty and rank-robustness annex.")] = False,
     samples: Annotated[int, typer.Option("--samples", help="Samples for --uncertainty.")]
@@ -65,6 +66,7 @@ def report_build(
     report_date: Annotated[str | None, typer.Option(
         "--date", help="Date printed on the report (YYYY-MM-DD; default today).")] = None,
     db: DbOption = None,
+    actor: ActorOption = None,
 ) -> None:
     """Write the report of CYCLE in every requested format and print the paths written."""
     from weerbaar.services.reports import UncertaintyOptions, write_report
@@ -76,6 +78,7 @@ def report_build(
         except ValueError:
             raise InvalidInput(f"{report_date!r} is not a date", location=["--date"],
                                expected="YYYY-MM-DD") from None
+    store = _open(db)
     if uncertainty and samples < 1:
         raise InvalidInput("the number of samples must be positive", location=["--samples"])
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -90,8 +93,9 @@ def report_build(
                        description=STEPS.get(step, step))
 
         run = write_report(
-            _open(db), cycle, out=output, formats=formats, kind=kind, lang=lang,
-            template=template, classification=classification,
+            store, cycle, out=output, formats=formats, kind=kind, lang=lang,
+            template=template, classification=classification, actor=_actor(actor),
+            clearance=_clearance(store, clearance),
             uncertainty=UncertaintyOptions(samples=samples, seed=seed) if uncertainty else None,
             report_date=day, cut=cut, progress=progress)
     for path in run.paths:  # plain lines, never wrapped: scripts read them

@@ -24,19 +24,26 @@ def serve_cmd(
     secure_cookies: Annotated[bool, typer.Option(
         "--secure-cookies", help="Mark cookies Secure (when served behind TLS).")] = False,
 ) -> None:
-    """Start the web application (prints a one-time admin password on first start)."""
+    """Start the web application (prints a one-time admin password on first start).
+
+    Login throttling, session and re-authentication limits come from WEERBAAR_* variables
+    (docs/web.md)."""
+    import os
+
     import uvicorn
 
     from weerbaar.services.auth import ensure_admin
     from weerbaar.web import WebSettings, create_app
 
+    settings = WebSettings.from_env(os.environ, **({"secure_cookies": True}
+                                                   if secure_cookies else {}))
     store = _open(db)
     password = ensure_admin(store)
     if password is not None:
         out.print(f"[bold]First start:[/bold] log in as [bold]admin[/bold] with the one-time "
                   f"password [bold]{password}[/bold] (change it after logging in).")
     out.print(f"weerbaar at http://{host}:{port}/  (database {store.url})")
-    app = create_app(store, WebSettings(secure_cookies=secure_cookies))
+    app = create_app(store, settings)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
@@ -61,12 +68,21 @@ def users_add(username: str,
 def users_grant(username: str, role: str,
                 cycle: Annotated[str, typer.Option(
                     "--cycle", help="Cycle key, or * for every cycle.")] = ALL_CYCLES,
+                clearance: Annotated[str | None, typer.Option(
+                    "--clearance", help="Highest marking the user may see on the cycle "
+                    "(default: the classification scheme's default marking).")] = None,
                 db: DbOption = None, actor: ActorOption = None) -> None:
-    """Give a user a role (viewer, expert, analyst, coordinator, admin) on a cycle."""
+    """Give a user a role (viewer, expert, analyst, coordinator, admin) and a clearance on a
+    cycle."""
     from weerbaar.services.auth import grant
+    from weerbaar.store.settings import classification_scheme
 
-    grant(_open(db), username, role, cycle=cycle, actor=_actor(actor))
-    out.print(f"{username} is {role} on {'every cycle' if cycle == ALL_CYCLES else cycle}")
+    store = _open(db)
+    user = grant(store, username, role, cycle=cycle, actor=_actor(actor), clearance=clearance)
+    cleared = user.clearance_for(None if cycle == ALL_CYCLES else cycle,
+                                 classification_scheme(store))
+    out.print(f"{username} is {role} on {'every cycle' if cycle == ALL_CYCLES else cycle}, "
+              f"cleared to {cleared}")
 
 
 @users_app.command("list")
@@ -75,10 +91,15 @@ def users_list(db: DbOption = None) -> None:
     from weerbaar.store.accounts import list_users
 
     table = Table(title="Users", title_justify="left")
-    for col in ("user", "name", "admin", "roles"):
+    from weerbaar.store.settings import classification_scheme
+
+    store = _open(db)
+    scheme = classification_scheme(store)
+    for col in ("user", "name", "admin", "roles (clearance)"):
         table.add_column(col)
-    for u in list_users(_open(db)):
-        roles = ", ".join(f"{k}: {v.value}" for k, v in sorted(u.roles.items()))
+    for u in list_users(store):
+        roles = ", ".join(f"{k}: {v.value} ({u.clearances.get(k, scheme.default)})"
+                          for k, v in sorted(u.roles.items()))
         table.add_row(u.username, u.display_name or "", "yes" if u.is_admin else "", roles)
     out.print(table)
 

@@ -159,6 +159,15 @@ class NotAuthenticated(PermissionDenied):
     """Nobody is logged in (HTTP 401; pages redirect to the login form)."""
 
 
+class ReauthenticationRequired(PermissionDenied):
+    """An administrator's action needs a recent password confirmation (HTTP 403; pages show
+    the password prompt, then return to ``next``)."""
+
+    def __init__(self, message: str, *, next: str | None = None) -> None:
+        self.next = next
+        super().__init__(message)
+
+
 class FieldProblem(ValueError):
     """Raised inside model validators to point at a nested key (``("criteria", 3, "interest")``).
 

@@ -12,11 +12,21 @@ from tests.cascade_reference import SMALL_YAML, known_table_profile
 from tests.conftest import WORKSPACE_HEAD
 
 from weerbaar.domain import CycleKind
-from weerbaar.errors import InvalidInput, PermissionDenied
+from weerbaar.errors import InvalidInput, NotFound, PermissionDenied
 from weerbaar.io import load_workspace
 from weerbaar.methods.profile import MethodProfile
 from weerbaar.services.cascade import Source, accept_suggestion, import_vital, run_cascade
-from weerbaar.store import Store, cycle_workspace, freeze_cycle, get, history, import_workspace
+from weerbaar.store import (
+    Store,
+    clone_cycle,
+    cycle_workspace,
+    diff,
+    freeze_cycle,
+    get,
+    history,
+    import_workspace,
+    restore,
+)
 from weerbaar.store.vital import DEPENDENCY, PROCESS, cycle_catalogue
 
 Write = Callable[[str, str], Path]
@@ -32,8 +42,13 @@ WORKSPACE = WORKSPACE_HEAD + """\
 
 
 def _cycle(store: Store, write: Write, profile: MethodProfile | None = None) -> None:
+    _cycle_keyed(store, write, "c1", profile)
+
+
+def _cycle_keyed(store: Store, write: Write, key: str,
+                 profile: MethodProfile | None = None) -> None:
     ws = load_workspace(write("ws.yaml", WORKSPACE))
-    import_workspace(store, ws, key="c1", kind=CycleKind.RISK_ANALYSIS, actor="t",
+    import_workspace(store, ws, key=key, kind=CycleKind.RISK_ANALYSIS, actor="t",
                      profile=profile)
 
 
@@ -154,3 +169,82 @@ def test_cli_import_list_run_and_accept(capsys: pytest.CaptureFixture[str], tmp_
     assert code == 2 and "no class is suggested" in " ".join(err.split())
     code, out, _ = run("history", "diff", "c1", "blackout", "1", "2", "--db", db)
     assert code == 0 and "derivation" in out
+
+
+def test_history_diff_and_restore_of_processes_and_dependencies(store: Store,
+                                                                write: Write) -> None:
+    _cycle(store, write)
+    import_vital(None, "c1", write("v.yaml", SMALL_YAML), dutch_list=False, actor="ana",
+                 store=store)
+    changed = SMALL_YAML.replace("population: 1000000", "population: 1100000").replace(
+        "buffer_hours: 2}", "buffer_hours: [3, 6]}")
+    _, report = import_vital(None, "c1", write("v2.yaml", changed), dutch_list=False,
+                             actor="bob", reason="new figures", store=store)
+    assert set(report.changed) == {"e", "e->w"}
+    revs = history(store, "c1", "process", "e")
+    assert [(r.number, r.actor) for r in revs] == [(1, "ana"), (2, "bob")]
+    assert revs[-1].reason == "new figures"
+    assert {(c.path, c.before, c.after) for c in diff(store, "c1", "process", "e", 1, 2)} == {
+        ("serves.population", 1_000_000, 1_100_000)}
+    paths = {c.path for c in diff(store, "c1", "dependency", "e->w", 1, 2)}
+    assert {"buffer_hours_low", "buffer_hours_high"} <= paths
+    # restoring revision 1 of the dependency makes it current again, as revision 3
+    new = restore(store, "c1", "dependency", "e->w", 1, expected_revision=2, actor="cy")
+    assert new == 3
+    catalogue, revisions = cycle_catalogue(store, "c1")
+    assert revisions["dependency:e->w"] == 3
+    assert catalogue.dependencies[0].buffer_hours_high == 2
+    assert get(store, "c1", "dependency", "e->w").revision == 3
+    with pytest.raises(NotFound, match="no process 'zz'"):
+        history(store, "c1", "process", "zz")
+
+
+def test_clone_copies_the_vital_catalogue_with_origins(store: Store, write: Write) -> None:
+    _cycle(store, write)
+    import_vital(None, "c1", write("v.yaml", SMALL_YAML), dutch_list=False, actor="ana",
+                 store=store)
+    clone_cycle(store, "c1", "c2", kind=CycleKind.RISK_ANALYSIS, actor="t")
+    parent, _ = cycle_catalogue(store, "c1")
+    child, revisions = cycle_catalogue(store, "c2")
+    assert child.processes == parent.processes and child.dependencies == parent.dependencies
+    assert set(revisions.values()) == {1}
+    for kind, key in (("process", "w"), ("dependency", "e->w")):
+        copy, original = get(store, "c2", kind, key), get(store, "c1", kind, key)
+        assert copy.origin_id == original.pk and copy.pk != original.pk
+        assert history(store, "c2", kind, key)[0].reason == "cloned from c1"
+    # the copy is independent: changing it leaves the parent as it was
+    import_vital(None, "c2", write("v2.yaml", SMALL_YAML.replace("buffer_hours: 2}",
+                                                                 "buffer_hours: 5}")),
+                 dutch_list=False, actor="bob", store=store)
+    assert cycle_catalogue(store, "c2")[1]["dependency:e->w"] == 2
+    assert cycle_catalogue(store, "c1")[1]["dependency:e->w"] == 1
+    # a cycle without a catalogue clones to one without a catalogue
+    _cycle_keyed(store, write, "c3")
+    clone_cycle(store, "c3", "c4", kind=CycleKind.RISK_ANALYSIS, actor="t")
+    assert cycle_catalogue(store, "c4")[0].processes == ()
+
+
+def test_cli_history_of_a_dependency(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                     write: Write) -> None:
+    from weerbaar.cli import main
+
+    db = str(tmp_path / "w.db")
+    assert main(["db", "upgrade", "--db", db]) == 0
+    assert main(["cycles", "import", str(write("ws.yaml", WORKSPACE)), "--key", "c1", "--db", db,
+                 "--actor", "t"]) == 0
+    assert main(["vital", "import", str(write("v.yaml", SMALL_YAML)), "--cycle", "c1",
+                 "--no-dutch-list", "--db", db, "--actor", "ana"]) == 0
+    assert main(["vital", "import", str(write("v2.yaml", SMALL_YAML.replace(
+        "strength: 5", "strength: 4"))), "--cycle", "c1", "--no-dutch-list", "--db", db,
+        "--actor", "bob"]) == 0
+    capsys.readouterr()
+    assert main(["history", "list", "c1", "e->w", "--kind", "dependency", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "ana" in out and "bob" in out
+    assert main(["history", "diff", "c1", "e->w", "1", "2", "--kind", "dependency",
+                 "--db", db]) == 0
+    assert "strength: 5.0 -> 4.0" in capsys.readouterr().out
+    assert main(["history", "list", "c1", "e", "--kind", "process", "--db", db]) == 0
+    assert main(["history", "restore", "c1", "e->w", "1", "--expected-revision", "2",
+                 "--kind", "dependency", "--db", db, "--actor", "cy"]) == 0
+    assert "as revision 3" in capsys.readouterr().out

@@ -36,7 +36,9 @@ def test_workspace_round_trip(store: Store, tmp_path: Path, name: str) -> None:
     profile = get_profile(original.profile)
     import_file(store, f"example:{name}", key="c1", kind=CycleKind.STRATEGY, actor="t")
     first = export_file(store, "c1", tmp_path / "first.yaml")
-    assert first.read_text(encoding="utf-8") == dump_workspace(original, profile)
+    header, _, body = first.read_text(encoding="utf-8").partition("\n")
+    assert header == "# Classification: INTERNAL"  # unmarked content counts as internal
+    assert body == dump_workspace(original, profile)
     import_file(store, first, key="c2", kind=CycleKind.STRATEGY, actor="t")
     second = export_file(store, "c2", tmp_path / "second.yaml")
     assert second.read_text(encoding="utf-8") == first.read_text(encoding="utf-8")

@@ -46,11 +46,48 @@ def build_database(path: Path) -> Path:
     return path
 
 
+def _walk(routes: Any, prefix: str = "") -> Any:
+    """(path, methods) of every route, into included routers (newer FastAPI wraps each
+    ``include_router`` in an object holding the original router)."""
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            context = getattr(route, "include_context", None)
+            yield from _walk(inner.routes, prefix + str(getattr(context, "prefix", "") or ""))
+        else:
+            yield prefix + getattr(route, "path", ""), getattr(route, "methods", None) or ()
+
+
 def api_routes(app: Any) -> set[tuple[str, str]]:
     """(METHOD, path) of every route under /api/v1 except the OpenAPI document itself."""
     out = set()
-    for route in app.routes:
-        path = getattr(route, "path", "")
+    for path, methods in _walk(app.routes):
         if path.startswith("/api/v1/") and not path.endswith("openapi.json"):
-            out |= {(m, path) for m in getattr(route, "methods", ()) if m != "HEAD"}
+            out |= {(m, path) for m in methods if m != "HEAD"}
+    assert out, "no /api/v1 routes found: the route walk does not match this FastAPI"
     return out
+
+
+
+def age(store: Any, table: str, column: str, minutes: float) -> None:
+    """Move ``column`` of every row of ``table`` ``minutes`` into the past (as if that much
+    time had passed)."""
+    from datetime import timedelta
+
+    from sqlalchemy import select, update
+
+    from weerbaar.store import schema
+
+    found = getattr(schema, table)
+    with store.transaction() as conn:
+        rows = conn.execute(select(found.c.id, found.c[column])
+                            .where(found.c[column].is_not(None))).all()
+        for key, value in rows:
+            conn.execute(update(found).where(found.c.id == key)
+                         .values({column: value - timedelta(minutes=minutes)}))
+
+
+def age_confirmations(store: Any, minutes: float = 6) -> None:
+    """Make every login session's last password confirmation ``minutes`` older (the default
+    re-authentication lasts 5 minutes)."""
+    age(store, "web_sessions", "reauth_at", minutes)

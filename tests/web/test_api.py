@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from openapi_spec_validator import validate
 
-from .support import CSRF, DRAFT, FROZEN, PASSWORDS, api_routes
+from .support import CSRF, DRAFT, FROZEN, PASSWORDS, age_confirmations, api_routes
 
 Client = Callable[[str], TestClient]
 API = "/api/v1"
@@ -630,6 +630,117 @@ def test_close_errors(client_for: Client, anon: TestClient) -> None:
     assert client_for("eva").get(f"{API}/sessions/{sid}").json()["status"] == "open"
 
 
+# --- re-authentication and user management (admin; see also test_security.py) -----------------
+
+USERS = f"{API}/admin/users"
+NEW_USER = {"username": "newbie", "password": "a-long-enough-password", "display_name": "N"}
+
+
+def test_reauth(client_for: Client, anon: TestClient, store: Any) -> None:
+    admin = client_for("admin")
+    age_confirmations(store)
+    assert "reauthentication required" in error(admin.post(USERS, json=NEW_USER), 403,
+                                                "ReauthenticationRequired")
+    assert error(admin.post(f"{API}/reauth", json={"password": "not-the-password"}),
+                 403) == "wrong password"
+    response = admin.post(f"{API}/reauth", json={"password": PASSWORDS["admin"]})
+    assert response.status_code == 200 and response.json()["valid_minutes"] == 5
+    assert admin.post(USERS, json=NEW_USER).status_code == 201
+    assert error(anon.post(f"{API}/reauth", json={"password": "x"}), 401)
+    admin.headers[CSRF] = "wrong"
+    assert "CSRF" in error(admin.post(f"{API}/reauth", json={"password": PASSWORDS["admin"]}),
+                           403)
+    assert admin.post(f"{API}/reauth", json={}).status_code == 422
+
+
+def test_admin_users_list(client_for: Client, anon: TestClient) -> None:
+    listed = {u["username"]: u for u in client_for("admin").get(USERS).json()}
+    assert listed["ann"]["roles"] == {"*": "analyst"} and listed["admin"]["admin"]
+    assert error(client_for("cora").get(USERS), 403)
+    assert error(anon.get(USERS), 401)
+
+
+def test_admin_add_user(client_for: Client, anon: TestClient, store: Any) -> None:
+    admin = client_for("admin")
+    response = admin.post(USERS, json=NEW_USER)
+    assert response.status_code == 201 and response.json()["username"] == "newbie"
+    assert anon.post(f"{API}/login", json={"username": "newbie",
+                                           "password": NEW_USER["password"]}).status_code == 200
+    anon.cookies.clear()
+    assert "exists already" in error(admin.post(USERS, json=NEW_USER), 409)
+    assert "12 characters" in error(admin.post(USERS, json={**NEW_USER, "username": "x",
+                                                             "password": "short"}), 422)
+    assert "not a valid user name" in error(admin.post(USERS, json={**NEW_USER,
+                                                                    "username": "a b"}), 422)
+    assert admin.post(USERS, json={"username": "y"}).status_code == 422
+    assert error(client_for("cora").post(USERS, json=NEW_USER), 403)
+    assert error(anon.post(USERS, json=NEW_USER), 401)
+    age_confirmations(store)
+    assert "reauthentication required" in error(admin.post(
+        USERS, json={**NEW_USER, "username": "other"}), 403)
+    admin.headers[CSRF] = "wrong"
+    assert "CSRF" in error(admin.post(USERS, json={**NEW_USER, "username": "z"}), 403)
+
+
+def test_admin_grant(client_for: Client, anon: TestClient, store: Any) -> None:
+    admin = client_for("admin")
+    response = admin.post(f"{USERS}/vic/grants", json={"role": "analyst", "cycle": DRAFT})
+    assert response.status_code == 200 and response.json()["roles"] == {DRAFT: "analyst"}
+    vic = client_for("vic")
+    scores, revision = scenario_state(vic)
+    assert vic.put(SCENARIO, json={"scenario": raised_likelihood(scores),
+                                   "expected_revision": revision}).status_code == 200
+    assert "no role" in error(admin.post(f"{USERS}/vic/grants", json={"role": "boss"}), 422)
+    assert error(admin.post(f"{USERS}/nobody/grants", json={"role": "viewer"}), 404)
+    assert error(admin.post(f"{USERS}/vic/grants", json={"role": "viewer",
+                                                         "cycle": "no-such"}), 404)
+    assert error(client_for("cora").post(f"{USERS}/vic/grants", json={"role": "admin"}), 403)
+    assert error(anon.post(f"{USERS}/vic/grants", json={"role": "admin"}), 401)
+    age_confirmations(store)
+    assert "reauthentication required" in error(admin.post(
+        f"{USERS}/vic/grants", json={"role": "admin"}), 403)
+    assert client_for("vic").get(USERS).status_code == 403  # the refused grant did not happen
+
+
+def test_admin_disable_and_enable(client_for: Client, anon: TestClient, store: Any) -> None:
+    admin, ann = client_for("admin"), client_for("ann")
+    response = admin.put(f"{USERS}/ann/status", json={"disabled": True})
+    assert response.status_code == 200 and response.json()["disabled"] is True
+    assert error(ann.get(f"{API}/me"), 401)  # the login session ended
+    assert error(anon.post(f"{API}/login", json={"username": "ann",
+                                                 "password": PASSWORDS["ann"]}), 401)
+    assert admin.put(f"{USERS}/ann/status", json={"disabled": False}).json()["disabled"] is False
+    assert client_for("ann").get(f"{API}/me").status_code == 200
+    assert "your own account" in error(admin.put(f"{USERS}/admin/status",
+                                                 json={"disabled": True}), 422)
+    assert error(admin.put(f"{USERS}/nobody/status", json={"disabled": True}), 404)
+    assert admin.put(f"{USERS}/ann/status", json={}).status_code == 422
+    assert error(client_for("cora").put(f"{USERS}/ann/status", json={"disabled": True}), 403)
+    assert error(anon.put(f"{USERS}/ann/status", json={"disabled": True}), 401)
+    age_confirmations(store)
+    assert "reauthentication required" in error(admin.put(f"{USERS}/ann/status",
+                                                          json={"disabled": True}), 403)
+
+
+def test_admin_reset_password(client_for: Client, anon: TestClient, store: Any) -> None:
+    admin, ann = client_for("admin"), client_for("ann")
+    new = "a-brand-new-password-for-ann"
+    assert admin.put(f"{USERS}/ann/password", json={"password": new}).status_code == 200
+    assert error(ann.get(f"{API}/me"), 401)  # every login session of ann ended
+    assert error(anon.post(f"{API}/login", json={"username": "ann",
+                                                 "password": PASSWORDS["ann"]}), 401)
+    assert anon.post(f"{API}/login", json={"username": "ann", "password": new}).status_code == 200
+    anon.cookies.clear()
+    assert "12 characters" in error(admin.put(f"{USERS}/ann/password",
+                                              json={"password": "short"}), 422)
+    assert error(admin.put(f"{USERS}/nobody/password", json={"password": new}), 404)
+    assert error(client_for("cora").put(f"{USERS}/ann/password", json={"password": new}), 403)
+    assert error(anon.put(f"{USERS}/ann/password", json={"password": new}), 401)
+    age_confirmations(store)
+    assert "reauthentication required" in error(admin.put(f"{USERS}/ann/password",
+                                                          json={"password": new}), 403)
+
+
 # --- coverage and the OpenAPI document ---------------------------------------------------------
 
 TESTED = {
@@ -649,6 +760,11 @@ TESTED = {
     ("GET", "/api/v1/sessions/{session_id}"),
     ("POST", "/api/v1/sessions/{session_id}/submissions"),
     ("POST", "/api/v1/sessions/{session_id}/close"),
+    ("POST", "/api/v1/reauth"), ("GET", "/api/v1/admin/users"), ("POST", "/api/v1/admin/users"),
+    ("POST", "/api/v1/admin/users/{username}/grants"),
+    ("PUT", "/api/v1/admin/users/{username}/status"),
+    ("PUT", "/api/v1/admin/users/{username}/password"),
+    ("GET", "/api/v1/cycles/{cycle}/search"),  # tests in test_need_to_know.py
 }
 
 

@@ -8,6 +8,7 @@ from weerbaar.domain.access import (
     Submission,
     User,
 )
+from weerbaar.domain.classification import DEFAULT_LEVELS, ClassificationScheme
 from weerbaar.domain.cycle import Cycle, CycleKind, CycleStatus
 from weerbaar.domain.measure import CapabilityType, Measure, MeasureEffect, MeasureStatus, Phase
 from weerbaar.domain.review import (
@@ -38,10 +39,12 @@ from weerbaar.domain.text import LANGUAGES, Language, LocalText, Provenance, Sta
 __all__ = [
     "ALL_CYCLES",
     "BOUNDS",
+    "DEFAULT_LEVELS",
     "LANGUAGES",
     "Answer",
     "Bound",
     "CapabilityType",
+    "ClassificationScheme",
     "Conversion",
     "CriterionScore",
     "Cycle",

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from weerbaar.domain.classification import ClassificationScheme
 from weerbaar.domain.scenario import ExpertScore
 
 
@@ -42,6 +43,7 @@ class User(BaseModel):
     disabled: bool = False
     must_change_password: bool = False
     roles: dict[str, Role] = Field(default_factory=dict)
+    clearances: dict[str, str] = Field(default_factory=dict)
 
     def role_for(self, cycle: str | None) -> Role | None:
         """The user's role on a cycle: its own grant, else the all-cycles grant."""
@@ -50,6 +52,12 @@ class User(BaseModel):
         if cycle is not None and cycle in self.roles:
             return self.roles[cycle]
         return self.roles.get(ALL_CYCLES)
+
+    def clearance_for(self, cycle: str | None, scheme: ClassificationScheme) -> str:
+        """The marking up to which the user may see a cycle's content: the clearance of the
+        grant that gives the role on the cycle, else the scheme's default marking."""
+        grant = cycle if cycle is not None and cycle in self.roles else ALL_CYCLES
+        return self.clearances.get(grant, scheme.default)
 
     def may(self, needed: Role, cycle: str | None) -> bool:
         role = self.role_for(cycle)

@@ -7,6 +7,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from weerbaar.domain.classification import MARKING_PATTERN
+
 
 class CapabilityType(StrEnum):
     PEOPLE = "people"
@@ -75,6 +77,7 @@ class Measure(BaseModel):
     start: date | None = None
     end: date | None = None
     effect: MeasureEffect = MeasureEffect()
+    marking: str | None = Field(default=None, pattern=MARKING_PATTERN)
 
     @model_validator(mode="after")
     def _dates(self) -> Measure:

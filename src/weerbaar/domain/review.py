@@ -11,6 +11,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from weerbaar.domain.classification import MARKING_PATTERN
+
 
 class ReviewPart(StrEnum):
     """The four parts of a theme review, in the seed's order."""
@@ -89,6 +91,7 @@ class ThemeReview(BaseModel):
     verdict: Verdict | None = None
     verdict_reasoning: str | None = None
     footnotes: dict[str, str] = Field(default_factory=dict)
+    marking: str | None = Field(default=None, pattern=MARKING_PATTERN)
 
     @model_validator(mode="after")
     def _reasoned(self) -> ThemeReview:

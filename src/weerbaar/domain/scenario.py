@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from weerbaar.domain.classification import MARKING_PATTERN
 from weerbaar.domain.measure import Measure
 from weerbaar.domain.review import ThemeReview
 from weerbaar.domain.scores import CriterionScore, LikelihoodScore, ScenarioType
@@ -52,6 +53,7 @@ class ExpertScore(BaseModel):
     expert: str
     impact: dict[str, CriterionScore] = Field(default_factory=dict)
     likelihood: LikelihoodScore | None = None
+    marking: str | None = Field(default=None, pattern=MARKING_PATTERN)
 
 
 class Scenario(BaseModel):
@@ -72,6 +74,7 @@ class Scenario(BaseModel):
     impact: dict[str, CriterionScore] = Field(default_factory=dict)
     likelihood: LikelihoodScore | None = None
     experts: tuple[ExpertScore, ...] = ()
+    marking: str | None = Field(default=None, pattern=MARKING_PATTERN)
 
 
 class Workspace(BaseModel):

@@ -14,6 +14,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from weerbaar.domain.classification import MARKING_PATTERN
+
 KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$"
 
 
@@ -65,6 +67,7 @@ class Signal(BaseModel):
     plausibility: Score | None = Field(default=None, ge=1, le=5)
     status: SignalStatus = SignalStatus.NEW
     notes: str | None = Field(default=None, max_length=20_000)
+    marking: str | None = Field(default=None, pattern=MARKING_PATTERN)
 
     @property
     def text(self) -> str:

@@ -385,11 +385,13 @@ def _write_experts(ws: Worksheet, profile: MethodProfile, workspace: Workspace |
 # -- the workbook ------------------------------------------------------------------------------
 
 def write_workbook(profile: MethodProfile, path: Path | str, workspace: Workspace | None = None,
-                   *, lang: Language = "nl") -> Path:
+                   *, lang: Language = "nl", marking: str | None = None) -> Path:
     """Write a scoring workbook for ``profile``: a template, or with ``workspace``'s scores.
 
     ``lang`` orders the readme's instructions and sets the language of drop-down prompts and
-    header notes; headers and codes are language-neutral. Returns the path written.
+    header notes; headers and codes are language-neutral. ``marking`` (the highest
+    classification marking of the content) is set in the workbook's properties and printed in
+    the header and footer of every sheet. Returns the path written.
     """
     path = Path(path)
     if workspace is not None and workspace.profile != profile.id:
@@ -410,5 +412,16 @@ def write_workbook(profile: MethodProfile, path: Path | str, workspace: Workspac
     _write_themes(themes, workspace, lists)
     _write_scenarios(scenarios, profile, workspace, lists, lang)
     _write_experts(experts, profile, workspace, lists)
+    if marking is not None:
+        label = marking.upper()
+        wb.properties.category = label
+        wb.properties.keywords = f"classification: {label}"
+        for sheet in wb.worksheets:
+            assert isinstance(sheet, Worksheet)
+            header, footer = sheet.oddHeader, sheet.oddFooter
+            if header is not None and header.center is not None:
+                header.center.text = label
+            if footer is not None and footer.left is not None:
+                footer.left.text = label
     wb.save(path)
     return path

@@ -29,6 +29,7 @@ from weerbaar.domain import (
     ThemeReview,
     Workspace,
 )
+from weerbaar.domain.classification import MARKING_PATTERN
 from weerbaar.errors import InvalidInput, KeyPath, MethodError, NotFound
 from weerbaar.methods.profile import CriterionKind, MethodProfile
 from weerbaar.methods.registry import get_profile
@@ -85,6 +86,8 @@ class ExpertInput(_Input):
     expert: str = Field(min_length=1, max_length=100)
     impact: dict[str, Value | CriterionInput] = Field(default_factory=dict)
     likelihood: str | LikelihoodInput | None = None
+    marking: str | None = Field(default=None, pattern=MARKING_PATTERN,
+                                description="Classification marking of this expert's score.")
 
 
 class ScenarioInput(_Input):
@@ -99,6 +102,9 @@ class ScenarioInput(_Input):
     experts: list[ExpertInput] = Field(
         default_factory=list, description="Individual experts' scores beside the agreed ones."
     )
+    marking: str | None = Field(
+        default=None, pattern=MARKING_PATTERN,
+        description="Classification marking of the scenario and its agreed scores.")
 
 
 class WorkspaceFile(_Input):
@@ -270,10 +276,12 @@ class _Resolver:
                         for cid, v in e.impact.items()},
                 likelihood=(None if e.likelihood is None
                             else self.likelihood(e.likelihood, raw.type, [*e_path, "likelihood"])),
+                marking=e.marking,
             ))
         return Scenario(id=raw.id, title=raw.title, theme=raw.theme,
                         risk_category=raw.risk_category, type=raw.type, narrative=raw.narrative,
-                        impact=impact, likelihood=likelihood, experts=tuple(experts))
+                        impact=impact, likelihood=likelihood, experts=tuple(experts),
+                        marking=raw.marking)
 
 
 def load_workspace(path: Path | str, *, profile: MethodProfile | None = None) -> Workspace:
@@ -396,4 +404,5 @@ def resolve_expert_score(raw: dict[str, Any], profile: MethodProfile, kind: Scen
         impact={cid: resolver.criterion_score(cid, v, ["impact", cid])
                 for cid, v in parsed.impact.items()},
         likelihood=(None if parsed.likelihood is None
-                    else resolver.likelihood(parsed.likelihood, kind, ["likelihood"])))
+                    else resolver.likelihood(parsed.likelihood, kind, ["likelihood"])),
+        marking=parsed.marking)

@@ -70,6 +70,8 @@ def _expert(expert: ExpertScore, profile: MethodProfile) -> dict[str, Any]:
                          for cid, s in expert.impact.items()}
     if expert.likelihood is not None:
         out["likelihood"] = likelihood_to_input(expert.likelihood, profile.likelihood_scale)
+    if expert.marking is not None:
+        out["marking"] = expert.marking
     return out
 
 
@@ -87,6 +89,8 @@ def scenario_to_input(scenario: Scenario, profile: MethodProfile) -> dict[str, A
         out["likelihood"] = likelihood_to_input(scenario.likelihood, profile.likelihood_scale)
     if scenario.experts:
         out["experts"] = [_expert(e, profile) for e in scenario.experts]
+    if scenario.marking is not None:
+        out["marking"] = scenario.marking
     return out
 
 

@@ -48,7 +48,9 @@ class ParentComparison:
 class ReportOptions:
     kind: ReportKind = "review"
     lang: Language = "nl"
-    classification: str | None = None  # default: the template's, in the report language
+    # Without a marking in the input: this text, else the template's; with one, ignored (the
+    # services turn a requested minimum marking into ReportInput.marking).
+    classification: str | None = None
     template: Path | None = None
     report_date: date | None = None  # default: today
     priority_cut: str = "C"
@@ -64,6 +66,7 @@ class ReportInput:
     priorities: PriorityList
     parent: ParentComparison | None = None
     uncertainty: UncertaintyResult | None = None
+    marking: str | None = None  # the highest classification marking the report contains
 
 
 __all__ = ["Change", "ParentComparison", "ReportInput", "ReportKind", "ReportOptions"]

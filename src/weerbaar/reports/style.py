@@ -67,6 +67,13 @@ class HouseStyle(BaseModel):
     organisation: LocalText = LocalText(nl="Nationale Veiligheid", en="National Security")
     cover_text: LocalText = LocalText()
     classification: LocalText = LocalText(nl="ONGERUBRICEERD", en="UNCLASSIFIED")
+    # How each classification marking is printed (a marking not listed: in capitals).
+    markings: dict[str, LocalText] = Field(default_factory=lambda: {
+        "public": LocalText(nl="ONGERUBRICEERD", en="UNCLASSIFIED"),
+        "internal": LocalText(nl="INTERN", en="INTERNAL"),
+        "confidential": LocalText(nl="DEPARTEMENTAAL VERTROUWELIJK", en="CONFIDENTIAL"),
+        "secret": LocalText(nl="STG. GEHEIM", en="SECRET"),
+    })
     logo: str | None = "logo.png"
     colours: Colours = Colours()
     fonts: Fonts = Fonts()
@@ -85,6 +92,11 @@ class HouseStyle(BaseModel):
 
     def classification_text(self, lang: Language) -> str:
         return self.classification.get(lang)
+
+    def marking_label(self, marking: str, lang: Language) -> str:
+        """How ``marking`` is printed on a report in ``lang``."""
+        label = self.markings.get(marking)
+        return label.get(lang) if label is not None else marking.upper()
 
 
 def default_template_dir() -> Path:

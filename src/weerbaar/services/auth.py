@@ -1,19 +1,31 @@
-"""Accounts and logins: argon2 password hashes, login sessions with CSRF tokens, role checks."""
+"""Accounts and logins: argon2 password hashes, login sessions with CSRF tokens, role checks,
+login throttling, idle expiry and re-authentication for administrators' actions."""
 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
-from datetime import timedelta
+import threading
+import time
+import weakref
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from weerbaar.domain import ALL_CYCLES, Role, User
-from weerbaar.errors import InvalidInput, NotAuthenticated, NotFound, PermissionDenied
-from weerbaar.store import Store
+from weerbaar.errors import (
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    ReauthenticationRequired,
+)
+from weerbaar.store import Store, logins
 from weerbaar.store import accounts as acc
 from weerbaar.store.core import utcnow
+from weerbaar.store.logins import Limits as LoginLimits
+from weerbaar.store.logins import LiveSession
 
 _HASHER = PasswordHasher()
 MIN_PASSWORD = 12
@@ -56,28 +68,116 @@ def ensure_admin(store: Store, username: str = "admin") -> str | None:
 
 
 @dataclass(frozen=True)
+class Policy:
+    """Login throttling and the life of login sessions (the web app builds it from its
+    settings; see docs/security.md)."""
+
+    limits: LoginLimits = field(default_factory=LoginLimits)
+    session: timedelta = timedelta(hours=SESSION_HOURS)  # absolute lifetime
+    idle: timedelta | None = timedelta(minutes=30)  # None: no idle expiry
+    reauth: timedelta = timedelta(minutes=5)  # how long a password confirmation lasts
+    keep_attempts: timedelta = timedelta(days=1)  # then recorded attempts are pruned
+    prune_every: float = 600.0  # seconds between prunes, per process and database
+
+
+DEFAULT_POLICY = Policy()
+
+
+@dataclass(frozen=True)
 class Login:
     user: User
     token: str
     csrf: str
 
 
-def login(store: Store, username: str, password: str) -> Login | None:
-    """A new login session, or None for a wrong user name or password (indistinguishable)."""
-    stored = acc.password_hash_of(store, username)
+def _password_ok(stored: str | None, password: str) -> bool:
+    """Verify against the stored hash, or against a dummy one when there is none, so every
+    answer costs the same argon2 work."""
     try:
         _HASHER.verify(stored or _DUMMY_HASH, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return None
-    if stored is None:
+        return False
+    return stored is not None
+
+
+_PRUNED: weakref.WeakKeyDictionary[Store, float] = weakref.WeakKeyDictionary()
+_PRUNE_LOCK = threading.Lock()
+
+
+def housekeeping(store: Store, policy: Policy = DEFAULT_POLICY, *, force: bool = False) -> None:
+    """Delete old login attempts and expired login sessions, at most once per
+    ``policy.prune_every`` seconds per process and database."""
+    with _PRUNE_LOCK:
+        last = _PRUNED.get(store)
+        if not force and last is not None and time.monotonic() - last < policy.prune_every:
+            return
+        _PRUNED[store] = time.monotonic()
+    now = utcnow()
+    limits = policy.limits
+    keep = max(policy.keep_attempts, limits.window + limits.lockout)
+    logins.prune(store, attempts_before=now - keep,
+                 idle_before=now - policy.idle if policy.idle is not None else None, now=now)
+
+
+def _attempt(store: Store, username: str, password: str, client: str,
+             policy: Policy) -> tuple[bool, int]:
+    """Check a password under the throttle: (accepted, attempt id). Refused without telling
+    why while the user name or the client is locked out; the answer and its cost are the
+    same as for a wrong password or an unknown user."""
+    housekeeping(store, policy)
+    attempt, locked = logins.start_attempt(store, username, client, policy.limits)
+    ok = _password_ok(acc.password_hash_of(store, username), password)
+    if locked:
+        return False, attempt
+    if not ok:
+        logins.failed(store, username, client, policy.limits)
+        return False, attempt
+    logins.succeeded(store, attempt)
+    return True, attempt
+
+
+def login(store: Store, username: str, password: str, *, client: str = "unknown",
+          policy: Policy = DEFAULT_POLICY, replaces: str | None = None) -> Login | None:
+    """A new login session with a fresh token, or None for a wrong user name or password, or
+    while the user name or the client address is locked out (all indistinguishable).
+    ``replaces``: the session token the client held before, ended now."""
+    accepted, _ = _attempt(store, username, password, client, policy)
+    if not accepted:
         return None
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
-    acc.create_login(store, username, token, csrf, utcnow() + timedelta(hours=SESSION_HOURS))
+    acc.create_login(store, username, token, csrf, utcnow() + policy.session,
+                     replaces=replaces)
     return Login(acc.get_user(store, username), token, csrf)
 
 
-def session_user(store: Store, token: str | None) -> tuple[User, str] | None:
-    return acc.login_of(store, token) if token else None
+def session_user(store: Store, token: str | None,
+                 policy: Policy = DEFAULT_POLICY) -> LiveSession | None:
+    """The live login session of ``token`` (None when it has ended, expired or gone idle)."""
+    return logins.session_of(store, token, idle=policy.idle) if token else None
+
+
+def confirm_password(store: Store, session: LiveSession, password: str, *,
+                     client: str = "unknown", policy: Policy = DEFAULT_POLICY) -> bool:
+    """Re-authentication: the session's user types their password again (throttled like a
+    login). True, and the session may run administrators' actions for ``policy.reauth``."""
+    username = session.user.username
+    accepted, _ = _attempt(store, username, password, client, policy)
+    if accepted:
+        logins.confirm(store, session.id, username)
+    return accepted
+
+
+def require_recent_auth(session: LiveSession | None, policy: Policy = DEFAULT_POLICY, *,
+                        next: str | None = None, now: datetime | None = None) -> None:
+    """Refuse (ReauthenticationRequired, HTTP 403) unless the session's password was confirmed
+    within ``policy.reauth``."""
+    now = now or utcnow()
+    if session is None or session.reauth_at is None or session.reauth_at + policy.reauth < now:
+        minutes = max(1, round(policy.reauth.total_seconds() / 60))
+        raise ReauthenticationRequired(
+            f"reauthentication required: confirm your password (POST /api/v1/reauth, or the "
+            f"password prompt) and repeat the action within {minutes} minute(s)", next=next)
+
 
 
 def logout(store: Store, token: str | None) -> None:
@@ -96,13 +196,25 @@ def require(user: User | None, role: Role, cycle: str | None) -> User:
 
 
 def grant(store: Store, username: str, role: str, *, cycle: str = ALL_CYCLES,
-          actor: str) -> User:
+          actor: str, clearance: str | None = None) -> User:
     try:
         chosen = Role(role)
     except ValueError:
         raise InvalidInput(f"no role {role!r}", location=["role"],
                            expected=", ".join(r.value for r in Role)) from None
-    return acc.grant(store, username, chosen, cycle=cycle, actor=actor)
+    return acc.grant(store, username, chosen, cycle=cycle, actor=actor, clearance=clearance)
+
+
+def set_disabled(store: Store, username: str, disabled: bool, *, actor: str) -> User:
+    """Disable an account (its login sessions end) or enable it again."""
+    if disabled and username == actor:
+        raise InvalidInput("you cannot disable your own account", location=["username"])
+    return acc.set_disabled(store, username, disabled, actor=actor)
+
+
+def reset_password(store: Store, username: str, password: str, *, actor: str) -> None:
+    """An administrator sets a new password; every login session of the user ends."""
+    acc.set_password(store, username, hash_password(password), actor=actor)
 
 
 def change_password(store: Store, username: str, old: str, new: str) -> None:

@@ -66,13 +66,19 @@ class CompareResult:
 
 
 def compare(store: Store, base: str | None, cycle: str, *, diagram: Path | None = None,
-            lang: Language = "en") -> CompareResult:
-    """Compare ``cycle`` with ``base`` (default: its parent); optionally draw the movements."""
-    comparison = compare_cycles(store, base, cycle)
+            lang: Language = "en", clearance: str | None = None) -> CompareResult:
+    """Compare ``cycle`` with ``base`` (default: its parent); optionally draw the movements.
+    With a ``clearance``, only what someone with that clearance may see in both cycles."""
+    comparison = compare_cycles(store, base, cycle, clearance=clearance)
     if comparison.base is None:
         return CompareResult(comparison)
-    new_ws, new_profile = cycle_workspace(store, cycle)
-    old_ws, old_profile = cycle_workspace(store, comparison.base)
+    new_ws, new_profile = cycle_workspace(store, cycle, clearance=clearance)
+    old_ws, old_profile = cycle_workspace(store, comparison.base, clearance=clearance)
+    if clearance is not None:  # a scenario hidden in the cycle is not shown by its old self
+        hidden = ({s.id for s in cycle_workspace(store, cycle)[0].scenarios}
+                  - {s.id for s in new_ws.scenarios})
+        old_ws = old_ws.model_copy(update={"scenarios": tuple(
+            s for s in old_ws.scenarios if s.id not in hidden)})
     after = assess(new_ws.scenarios, new_profile, title=new_ws.title)
     before = assess(old_ws.scenarios, old_profile, title=old_ws.title)
     reasons = {i.key: i.reasons for i in comparison.items if i.kind == "scenario"}

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from weerbaar.domain import CycleKind
+from weerbaar.domain.need_to_know import highest_marking
 from weerbaar.io import load_workspace
 from weerbaar.io.workspace_export import dump_workspace
+from weerbaar.services.visibility import log_workspace_reads
 from weerbaar.store import (
     Store,
     apply_workspace,
@@ -18,6 +20,7 @@ from weerbaar.store import (
     list_cycles,
 )
 from weerbaar.store.cycles import Progress
+from weerbaar.store.settings import classification_scheme
 
 
 @dataclass(frozen=True)
@@ -68,8 +71,15 @@ def import_file(store: Store, path: Path | str, *, key: str, kind: CycleKind, ac
                      reason=reason, progress=progress)
 
 
-def export_file(store: Store, key: str, path: Path) -> Path:
-    """Write a cycle as a workspace file (the canonical YAML)."""
-    workspace, profile = cycle_workspace(store, key)
-    path.write_text(dump_workspace(workspace, profile), encoding="utf-8")
+def export_file(store: Store, key: str, path: Path, *, clearance: str | None = None,
+                actor: str = "cli") -> Path:
+    """Write a cycle as a workspace file (the canonical YAML), headed by the highest marking it
+    contains (with a ``clearance``: only what that clearance may see)."""
+    workspace, profile = cycle_workspace(store, key, clearance=clearance)
+    within = classification_scheme(store)
+    marking = within.label(highest_marking(workspace, within))
+    path.write_text(f"# Classification: {marking}\n" + dump_workspace(workspace, profile),
+                    encoding="utf-8")
+    log_workspace_reads(store, actor=actor, cycle=key, channel="export", workspace=workspace,
+                        within=within)
     return path

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from weerbaar.domain import CycleKind, Workspace
+from weerbaar.domain.need_to_know import highest_marking
 from weerbaar.errors import InvalidInput
 from weerbaar.io.excel import read_workbook, write_workbook
 from weerbaar.methods.registry import get_profile
+from weerbaar.services.visibility import log_workspace_reads
 from weerbaar.store import (
     Store,
     SyncReport,
@@ -18,6 +20,7 @@ from weerbaar.store import (
     list_cycles,
 )
 from weerbaar.store.cycles import Progress
+from weerbaar.store.settings import classification_scheme
 
 
 def write_template(profile_id: str, path: Path, *, lang: str = "nl") -> Path:
@@ -26,11 +29,19 @@ def write_template(profile_id: str, path: Path, *, lang: str = "nl") -> Path:
     return write_workbook(get_profile(profile_id), path, lang="en" if lang == "en" else "nl")
 
 
-def export_cycle(store: Store, key: str, path: Path, *, lang: str = "nl") -> Path:
-    """A cycle's themes, scenarios and experts' scores as a scoring workbook."""
+def export_cycle(store: Store, key: str, path: Path, *, lang: str = "nl",
+                 clearance: str | None = None, actor: str = "cli") -> Path:
+    """A cycle's themes, scenarios and experts' scores as a scoring workbook, marked with the
+    highest marking it contains (with a ``clearance``: only what that clearance may see)."""
     _refuse_existing(path)
-    workspace, profile = cycle_workspace(store, key)
-    return write_workbook(profile, path, workspace, lang="en" if lang == "en" else "nl")
+    workspace, profile = cycle_workspace(store, key, clearance=clearance)
+    within = classification_scheme(store)
+    marking = highest_marking(workspace, within)
+    written = write_workbook(profile, path, workspace, lang="en" if lang == "en" else "nl",
+                             marking=marking)
+    log_workspace_reads(store, actor=actor, cycle=key, channel="export", workspace=workspace,
+                        within=within)
+    return written
 
 
 @dataclass(frozen=True)
@@ -55,7 +66,7 @@ def import_workbook(store: Store, path: Path, *, key: str, actor: str,
     existing = {c.key for c in list_cycles(store)}
     if key in existing:
         current, profile = cycle_workspace(store, key)
-        workspace = read_workbook(path, profile)
+        workspace = keep_markings(read_workbook(path, profile), current)
         merged = workspace.model_copy(update={"reviews": current.reviews,
                                               "measures": current.measures})
         report = apply_workspace(store, key, merged, actor=actor,
@@ -71,6 +82,24 @@ def import_workbook(store: Store, path: Path, *, key: str, actor: str,
         import_workspace(store, workspace, key=key, kind=kind, actor=actor,
                          reason=reason or f"Excel import of {path.name}", progress=progress)
     return ExcelImport(key, True, None, len(workspace.scenarios), dry_run)
+
+
+def keep_markings(workspace: Workspace, current: Workspace) -> Workspace:
+    """Workbooks carry no markings: a scenario (and an expert's score) read from one keeps the
+    marking it has in the cycle, so an import never lowers a marking."""
+    before = {s.id: s for s in current.scenarios}
+    scenarios = []
+    for s in workspace.scenarios:
+        old = before.get(s.id)
+        if old is None:
+            scenarios.append(s)
+            continue
+        experts = {e.expert: e.marking for e in old.experts}
+        scenarios.append(s.model_copy(update={
+            "marking": s.marking or old.marking,
+            "experts": tuple(e.model_copy(update={"marking": e.marking or experts.get(e.expert)})
+                             for e in s.experts)}))
+    return workspace.model_copy(update={"scenarios": tuple(scenarios)})
 
 
 def read_only(path: Path) -> Workspace:

@@ -191,11 +191,13 @@ def _duplicates(stored: Sequence[Signal], records: Sequence[SignalRecord],
 
 
 def list_signals(store: Store, key: str, *, theme: str | None = None,
-                 status: SignalStatus | None = None) -> list[Stored[Signal]]:
-    """The cycle's signals, optionally of one theme and/or status, in import order."""
+                 status: SignalStatus | None = None,
+                 clearance: str | None = None) -> list[Stored[Signal]]:
+    """The cycle's signals, optionally of one theme and/or status, in import order (with a
+    ``clearance``: those it may see)."""
     if theme is not None:
         _require_theme(store, key, theme)
-    return [s for s in cycle_signals(store, key)
+    return [s for s in cycle_signals(store, key, clearance=clearance)
             if (theme is None or theme in s.item.themes)
             and (status is None or s.item.status is status)]
 
@@ -216,13 +218,14 @@ def _embedder(settings: HorizonSettings) -> Embedder | None:
     return embedder()
 
 
-def cycle_trends(store: Store, key: str,
-                 settings: HorizonSettings = HorizonSettings()) -> tuple[TrendReport, list[Signal]]:
-    """The trends of the cycle's signals (dismissed ones left out) and the signals."""
+def cycle_trends(store: Store, key: str, settings: HorizonSettings = HorizonSettings(), *,
+                 clearance: str | None = None) -> tuple[TrendReport, list[Signal]]:
+    """The trends of the cycle's signals (dismissed ones left out) and the signals (with a
+    ``clearance``: of the signals it may see)."""
     if settings.features not in ("tfidf", "embeddings"):
         raise InvalidInput(f"unknown features {settings.features!r}", location=["--features"],
                            expected="tfidf or embeddings")
-    items = [s.item for s in cycle_signals(store, key)]
+    items = [s.item for s in cycle_signals(store, key, clearance=clearance)]
     return analyse(items, settings, embedder=_embedder(settings)), items
 
 
@@ -276,10 +279,10 @@ def attach_trend(store: Store, key: str, theme: str, number: int, *, actor: str,
     return AttachResult(development.trend, new, added_ids, already)
 
 
-def horizon_scan_section(store: Store, key: str,
-                         settings: HorizonSettings = HorizonSettings()) -> HorizonSection:
+def horizon_scan_section(store: Store, key: str, settings: HorizonSettings = HorizonSettings(),
+                         *, clearance: str | None = None) -> HorizonSection:
     """The horizon-scan section of a cycle's report: per theme (in the cycle's order), the
     signals received and the trends with their strength, popularity and top terms."""
     workspace, _ = cycle_workspace(store, key)
-    report, items = cycle_trends(store, key, settings)
+    report, items = cycle_trends(store, key, settings, clearance=clearance)
     return horizon_section(report, items, [t.id for t in workspace.themes])

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from weerbaar.domain import CycleKind, Language
+from weerbaar.domain import CycleKind, Language, Workspace
+from weerbaar.domain.need_to_know import highest_marking
 from weerbaar.errors import InvalidInput
 from weerbaar.methods.assessment import assess
 from weerbaar.methods.priority import priority_list
@@ -30,7 +31,9 @@ from weerbaar.reports.data import (
 from weerbaar.reports.model import ReportDocument
 from weerbaar.reports.style import copy_template, load_style
 from weerbaar.reports.writers import FORMATS, write
+from weerbaar.services.visibility import check_level, log_workspace_reads
 from weerbaar.store import Store, compare_cycles, cycle_workspace, get_cycle
+from weerbaar.store.settings import classification_scheme
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(step, done, total)``; steps: load, uncertainty, build, and each format."""
@@ -68,13 +71,18 @@ def parse_formats(formats: str | Sequence[str]) -> tuple[str, ...]:
     return tuple(chosen)
 
 
-def _parent(store: Store, key: str) -> ParentComparison | None:
-    comparison = compare_cycles(store, None, key)
+def _parent(store: Store, key: str, clearance: str | None,
+            current_ws: Workspace) -> tuple[ParentComparison | None, Workspace | None]:
+    comparison = compare_cycles(store, None, key, clearance=clearance)
     if comparison.base is None:
-        return None
-    ws, profile = cycle_workspace(store, comparison.base)
+        return None, None
+    ws, profile = cycle_workspace(store, comparison.base, clearance=clearance)
+    if clearance is not None:  # a scenario hidden in the cycle is not shown by its old self
+        hidden = ({s.id for s in cycle_workspace(store, key)[0].scenarios}
+                  - {s.id for s in current_ws.scenarios})
+        ws = ws.model_copy(update={"scenarios": tuple(s for s in ws.scenarios
+                                                      if s.id not in hidden)})
     base = get_cycle(store, comparison.base)
-    current_ws, _ = cycle_workspace(store, key)
     old_reviews = {r.theme: r.verdict for r in ws.reviews}
     verdicts = tuple((r.theme, old_reviews.get(r.theme), r.verdict) for r in current_ws.reviews
                      if r.verdict != old_reviews.get(r.theme))
@@ -84,15 +92,23 @@ def _parent(store: Store, key: str) -> ParentComparison | None:
         changes=tuple(Change(kind=i.kind, key=i.key, status=i.status, reasons=i.reasons,
                              fields=tuple(c.path for c in i.changes))
                       for i in comparison.items),
-        unchanged=dict(comparison.unchanged_by_kind), verdicts=verdicts)
+        unchanged=dict(comparison.unchanged_by_kind), verdicts=verdicts), ws
 
 
 def report_input(store: Store, key: str, *, cut: str = "C",
                  uncertainty: UncertaintyOptions | None = None,
-                 progress: Progress | None = None) -> ReportInput:
-    """Everything a report of cycle ``key`` shows, computed from the store's data."""
+                 progress: Progress | None = None, clearance: str | None = None,
+                 minimum_marking: str | None = None, actor: str | None = None) -> ReportInput:
+    """Everything a report of cycle ``key`` shows, computed from the store's data.
+
+    With a ``clearance``, only what someone with that clearance may see. The report carries the
+    highest marking of what it contains (at least ``minimum_marking``); with an ``actor``, the
+    reads of marked content are written to the read log."""
+    within = classification_scheme(store)
+    if minimum_marking is not None:
+        check_level(within, minimum_marking, "--classification")
     cycle = get_cycle(store, key)
-    ws, profile = cycle_workspace(store, key)
+    ws, profile = cycle_workspace(store, key, clearance=clearance)
     assessment = assess(ws.scenarios, profile, title=ws.title)
     residual = assess(residual_scenarios(ws.scenarios, ws.measures, profile), profile,
                       title=ws.title)
@@ -111,9 +127,16 @@ def report_input(store: Store, key: str, *, cut: str = "C",
 
         result = run_analysis((ws, profile), samples=uncertainty.samples, seed=uncertainty.seed,
                               progress=phase).result
+    parent, parent_ws = _parent(store, key, clearance, ws)
+    marking = within.combined(highest_marking(ws, within),
+                              highest_marking(parent_ws, within) if parent_ws else None,
+                              minimum_marking or within.lowest)
+    if actor is not None:
+        log_workspace_reads(store, actor=actor, cycle=key, channel="report", workspace=ws,
+                            within=within)
     return ReportInput(cycle=cycle, workspace=ws, profile=profile, assessment=assessment,
-                       residual=residual, priorities=priorities, parent=_parent(store, key),
-                       uncertainty=result)
+                       residual=residual, priorities=priorities, parent=parent,
+                       uncertainty=result, marking=marking)
 
 
 def default_kind(kind: CycleKind) -> ReportKind:
@@ -137,11 +160,14 @@ def write_report(store: Store, key: str, *, out: Path | str, formats: str | Sequ
                  = FORMATS, kind: str | None = None, lang: str | None = None,
                  template: Path | str | None = None, classification: str | None = None,
                  uncertainty: UncertaintyOptions | None = None, report_date: date | None = None,
-                 cut: str = "C", progress: Progress | None = None) -> ReportRun:
+                 cut: str = "C", progress: Progress | None = None,
+                 clearance: str | None = None, actor: str | None = None) -> ReportRun:
     """Write the report of cycle ``key`` in each of ``formats`` to the folder ``out``.
 
     ``kind`` (review or analysis) defaults by the cycle's kind, ``lang`` (nl or en) to the
-    cycle's language; file names are ``KEY-KIND-LANG.EXT``.
+    cycle's language; file names are ``KEY-KIND-LANG.EXT``. ``classification`` is the lowest
+    marking the report carries (it carries the highest marking of its content); with a
+    ``clearance`` only what that clearance may see goes in.
     """
     chosen = parse_formats(formats)
     if kind is not None and kind not in KINDS:
@@ -160,12 +186,12 @@ def write_report(store: Store, key: str, *, out: Path | str, formats: str | Sequ
 
     start = time.perf_counter()
     tick("load", 0)
-    data = report_input(store, key, cut=cut, uncertainty=uncertainty, progress=progress)
+    data = report_input(store, key, cut=cut, uncertainty=uncertainty, progress=progress,
+                        clearance=clearance, minimum_marking=classification, actor=actor)
     seconds["load"] = time.perf_counter() - start
     language: Language = "nl" if (lang or data.cycle.language) == "nl" else "en"
     options = ReportOptions(kind=(kind if kind == "analysis" else "review") if kind
                             else default_kind(data.cycle.kind), lang=language,
-                            classification=classification,
                             template=Path(template) if template else None,
                             report_date=report_date, priority_cut=cut)
     tick("build", 1)

@@ -25,7 +25,9 @@ from weerbaar.errors import InvalidInput, NotFound
 from weerbaar.methods.priority import PriorityList, priority_list
 from weerbaar.methods.registry import get_profile
 from weerbaar.methods.residual import CapabilityGap, capability_gaps
+from weerbaar.services.visibility import check_marking_allowed
 from weerbaar.store import Store, add, cycle_workspace, get, import_workspace, save
+from weerbaar.store.settings import classification_scheme
 
 
 def new_cycle(store: Store, key: str, *, kind: CycleKind, profile_id: str, actor: str,
@@ -39,9 +41,13 @@ def new_cycle(store: Store, key: str, *, kind: CycleKind, profile_id: str, actor
                      reason="new cycle")
 
 
-def review_of(store: Store, key: str, theme: str) -> tuple[ThemeReview, int]:
-    """The theme's review and its revision (revision 0: no review stored yet)."""
-    workspace, _ = cycle_workspace(store, key)
+def review_of(store: Store, key: str, theme: str, *,
+              clearance: str | None = None) -> tuple[ThemeReview, int]:
+    """The theme's review and its revision (revision 0: no review stored yet).
+
+    With a ``clearance``: a review marked above it reads as a theme without a review (an empty
+    review, revision 0), so it cannot be told apart from one that has none."""
+    workspace, _ = cycle_workspace(store, key, clearance=clearance)
     if theme not in {t.id for t in workspace.themes}:
         raise NotFound(f"cycle {key!r} has no theme {theme!r}; themes: "
                        + ", ".join(t.id for t in workspace.themes))
@@ -49,6 +55,11 @@ def review_of(store: Store, key: str, theme: str) -> tuple[ThemeReview, int]:
         stored = get(store, key, "review", theme)
     except NotFound:
         return ThemeReview(theme=theme), 0
+    if clearance is not None:
+        seen = next((r for r in workspace.reviews if r.theme == theme), None)
+        if seen is None:
+            return ThemeReview(theme=theme), 0
+        return seen, stored.revision
     return stored.item, stored.revision
 
 
@@ -126,9 +137,11 @@ def with_evidence(review: ThemeReview, part: ReviewPart,
 
 
 def add_measure(store: Store, key: str, measure: Measure, *, actor: str,
-                reason: str | None = None) -> None:
-    """Add a measure to a draft cycle, checking its themes, scenarios and criteria."""
-    workspace, profile = cycle_workspace(store, key)
+                reason: str | None = None, clearance: str | None = None) -> None:
+    """Add a measure to a draft cycle, checking its themes, scenarios and criteria (with a
+    ``clearance``: against what that clearance may see, and the marking within it)."""
+    workspace, profile = cycle_workspace(store, key, clearance=clearance)
+    check_marking_allowed(classification_scheme(store), clearance, measure.marking)
     themes = {t.id for t in workspace.themes}
     scenarios = {s.id for s in workspace.scenarios}
     criteria = {c.id for c in profile.criteria}
@@ -147,8 +160,9 @@ def add_measure(store: Store, key: str, measure: Measure, *, actor: str,
     add(store, key, measure, actor=actor, reason=reason)
 
 
-def cycle_priorities(store: Store, key: str, *, cut: str = "C") -> PriorityList:
-    workspace, profile = cycle_workspace(store, key)
+def cycle_priorities(store: Store, key: str, *, cut: str = "C",
+                     clearance: str | None = None) -> PriorityList:
+    workspace, profile = cycle_workspace(store, key, clearance=clearance)
     try:
         return priority_list(workspace.scenarios, workspace.themes, workspace.reviews, profile,
                              cut=cut)
@@ -157,8 +171,9 @@ def cycle_priorities(store: Store, key: str, *, cut: str = "C") -> PriorityList:
                            expected=profile.impact.describe_codes()) from None
 
 
-def cycle_gaps(store: Store, key: str, *, cut: str = "C") -> list[CapabilityGap]:
-    workspace, profile = cycle_workspace(store, key)
+def cycle_gaps(store: Store, key: str, *, cut: str = "C",
+               clearance: str | None = None) -> list[CapabilityGap]:
+    workspace, profile = cycle_workspace(store, key, clearance=clearance)
     try:
         profile.impact.parse(cut)
     except ValueError as exc:

@@ -13,10 +13,11 @@ from typing import Any
 from sqlalchemy import Connection, Row, delete, insert, select, update
 
 from weerbaar.domain import ALL_CYCLES, Role, User
-from weerbaar.errors import Conflict, NotFound
+from weerbaar.errors import Conflict, InvalidInput, NotFound
 from weerbaar.store import audit
 from weerbaar.store.core import Store, utcnow
 from weerbaar.store.schema import cycles, grants, users, web_sessions
+from weerbaar.store.settings import scheme_of
 
 
 def token_digest(token: str) -> str:
@@ -24,11 +25,13 @@ def token_digest(token: str) -> str:
 
 
 def _user(conn: Connection, row: Row[Any]) -> User:
-    roles = {g.cycle_key: Role(g.role) for g in conn.execute(
-        select(grants.c.cycle_key, grants.c.role).where(grants.c.user_id == row.id))}
+    found = list(conn.execute(select(grants.c.cycle_key, grants.c.role, grants.c.clearance)
+                              .where(grants.c.user_id == row.id)))
     return User(id=row.id, username=row.username, display_name=row.display_name,
                 is_admin=row.is_admin, disabled=row.disabled,
-                must_change_password=row.must_change_password, roles=roles)
+                must_change_password=row.must_change_password,
+                roles={g.cycle_key: Role(g.role) for g in found},
+                clearances={g.cycle_key: g.clearance for g in found if g.clearance is not None})
 
 
 def add_user(store: Store, username: str, password_hash: str, *, actor: str,
@@ -79,9 +82,14 @@ def list_users(store: Store) -> list[User]:
 
 
 def grant(store: Store, username: str, role: Role, *, cycle: str = ALL_CYCLES,
-          actor: str) -> User:
-    """Give ``username`` ``role`` on ``cycle`` (``"*"``: every cycle), replacing a former grant."""
+          actor: str, clearance: str | None = None) -> User:
+    """Give ``username`` ``role`` on ``cycle`` (``"*"``: every cycle), replacing a former grant,
+    with a clearance (a marking of the classification scheme; None: the scheme's default)."""
     with store.transaction() as conn:
+        scheme = scheme_of(conn)
+        if clearance is not None and not scheme.knows(clearance):
+            raise InvalidInput(f"unknown clearance {clearance!r}", location=["clearance"],
+                               expected=f"one of {', '.join(scheme.levels)}")
         row = conn.execute(select(users).where(users.c.username == username)).first()
         if row is None:
             raise NotFound(f"no user {username!r}")
@@ -90,39 +98,58 @@ def grant(store: Store, username: str, role: Role, *, cycle: str = ALL_CYCLES,
             raise NotFound(f"no cycle {cycle!r}")
         conn.execute(delete(grants).where(grants.c.user_id == row.id,
                                           grants.c.cycle_key == cycle))
-        conn.execute(insert(grants).values(user_id=row.id, cycle_key=cycle, role=role.value))
+        conn.execute(insert(grants).values(user_id=row.id, cycle_key=cycle, role=role.value,
+                                           clearance=clearance))
         audit.append(conn, at=utcnow(), actor=actor, action="grant", entity_type="user",
                      entity_key=username, cycle_key=None if cycle == ALL_CYCLES else cycle,
-                     detail={"role": role.value, "cycle": cycle})
+                     detail={"role": role.value, "cycle": cycle, "clearance": clearance})
         return _user(conn, row)
 
 
 def create_login(store: Store, username: str, token: str, csrf: str,
-                 expires_at: datetime) -> None:
+                 expires_at: datetime, *, replaces: str | None = None) -> None:
+    """A new login session (a fresh token on every login; the password was just confirmed).
+    ``replaces``: the token the browser held before, ended now (no session fixation)."""
     with store.transaction() as conn:
         user_id = conn.execute(select(users.c.id).where(users.c.username == username)).scalar()
         if user_id is None:
             raise NotFound(f"no user {username!r}")
+        if replaces:
+            conn.execute(delete(web_sessions).where(
+                web_sessions.c.token_hash == token_digest(replaces)))
+        at = utcnow()
         conn.execute(insert(web_sessions).values(
             token_hash=token_digest(token), user_id=user_id, csrf_token=csrf,
-            created_at=utcnow(), expires_at=expires_at))
+            created_at=at, expires_at=expires_at, last_seen_at=at, reauth_at=at))
         audit.append(conn, at=utcnow(), actor=username, action="login", entity_type="user",
                      entity_key=username)
 
 
 def login_of(store: Store, token: str) -> tuple[User, str] | None:
-    """The user and CSRF token of a live login session, or None."""
-    with store.read() as conn:
-        row = conn.execute(select(web_sessions).where(
-            web_sessions.c.token_hash == token_digest(token))).first()
-        if row is None or row.expires_at <= utcnow():
-            return None
-        user = conn.execute(select(users).where(users.c.id == row.user_id,
-                                                users.c.disabled.is_(False))).first()
-        return (_user(conn, user), row.csrf_token) if user is not None else None
+    """The user and CSRF token of a live login session, or None (idle expiry: see
+    ``logins.session_of``)."""
+    from weerbaar.store.logins import session_of
+
+    live = session_of(store, token, idle=None)
+    return (live.user, live.csrf) if live is not None else None
 
 
 def end_login(store: Store, token: str) -> None:
     with store.transaction() as conn:
         conn.execute(delete(web_sessions).where(
             web_sessions.c.token_hash == token_digest(token)))
+
+
+def set_disabled(store: Store, username: str, disabled: bool, *, actor: str) -> User:
+    """Disable (or enable again) an account; disabling ends its login sessions."""
+    with store.transaction() as conn:
+        result = conn.execute(update(users).where(users.c.username == username)
+                              .values(disabled=disabled))
+        if result.rowcount != 1:
+            raise NotFound(f"no user {username!r}")
+        if disabled:
+            conn.execute(delete(web_sessions).where(web_sessions.c.user_id.in_(
+                select(users.c.id).where(users.c.username == username))))
+        audit.append(conn, at=utcnow(), actor=actor, action="disable" if disabled else "enable",
+                     entity_type="user", entity_key=username)
+        return _user(conn, conn.execute(select(users).where(users.c.username == username)).one())

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from sqlalchemy import Connection, insert, select, update
 
 from weerbaar.domain import Cycle, CycleKind, CycleStatus, Workspace
+from weerbaar.domain.need_to_know import redact_workspace
 from weerbaar.errors import Conflict, InvalidInput
 from weerbaar.methods.profile import MethodProfile
 from weerbaar.methods.registry import get_profile
@@ -31,7 +32,9 @@ from weerbaar.store.records import (
 )
 from weerbaar.store.scenarios import MEASURE, REVIEW, SCENARIO, check_scenario
 from weerbaar.store.schema import cycles, scenarios, themes
+from weerbaar.store.settings import scheme_of
 from weerbaar.store.signals import SIGNAL
+from weerbaar.store.vital import DEPENDENCY, PROCESS
 
 Progress = Callable[[int, int], None]
 KINDS: tuple[docs.DocumentKind[Any], ...] = (SCENARIO, REVIEW, MEASURE)
@@ -105,8 +108,11 @@ def list_cycles(store: Store) -> list[Cycle]:
         return [to_cycle(conn, r) for r in conn.execute(select(cycles).order_by(cycles.c.id))]
 
 
-def cycle_workspace(store: Store, key: str) -> tuple[Workspace, MethodProfile]:
-    """The cycle's content as a workspace, with the exact profile it was created with."""
+def cycle_workspace(store: Store, key: str, *,
+                    clearance: str | None = None) -> tuple[Workspace, MethodProfile]:
+    """The cycle's content as a workspace, with the exact profile it was created with.
+
+    With a ``clearance``, only what someone with that clearance may see (need-to-know)."""
     with store.read() as conn:
         row = cycle_row(conn, key)
         profile = profile_of(conn, row)
@@ -116,6 +122,11 @@ def cycle_workspace(store: Store, key: str) -> tuple[Workspace, MethodProfile]:
                               illustrative=row.illustrative, note=row.note,
                               themes=load_themes(conn, row.id), scenarios=found["scenario"],
                               reviews=found["review"], measures=found["measure"])
+        if clearance is not None:
+            scheme = scheme_of(conn)
+            signals = {s.item.id for s in docs.list_stored(conn, SIGNAL, row.id)
+                       if scheme.allows(clearance, s.item.marking)}
+            workspace = redact_workspace(workspace, scheme, clearance, signals=signals)
         return workspace, profile
 
 
@@ -145,7 +156,8 @@ def clone_cycle(store: Store, parent_key: str, key: str, *, kind: CycleKind, act
             language=parent.language, illustrative=parent.illustrative, note=parent.note,
             period=period, actor=actor, reason=why)
         insert_themes(conn, cycle_id, load_themes(conn, parent.id))
-        for doc_kind in (*KINDS, SIGNAL):  # the horizon scan carries over too
+        # the horizon scan and the vital catalogue (processes, dependencies) carry over too
+        for doc_kind in (*KINDS, SIGNAL, PROCESS, DEPENDENCY):
             docs.insert_documents(
                 conn, doc_kind, cycle_id=cycle_id, cycle_key=key,
                 items=[(s.item, s.position, s.pk)

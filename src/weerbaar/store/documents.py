@@ -20,6 +20,7 @@ from weerbaar.errors import Conflict, NotFound
 from weerbaar.store import audit
 from weerbaar.store.records import RevisionInfo, list_revisions, write_revision
 from weerbaar.store.schema import revisions
+from weerbaar.store.settings import check_markings, scheme_of
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -111,6 +112,8 @@ def insert_documents(conn: Connection, kind: DocumentKind[M], *, cycle_id: int, 
     if taken:
         raise Conflict(f"cycle {cycle_key!r} already has {kind.entity} "
                        f"{', '.join(repr(k) for k in sorted(taken))}")
+    check_markings(scheme_of(conn), ((f"{kind.entity} {key!r}", item)
+                                     for key, (item, _, _) in zip(keys, items, strict=True)))
     documents = [item.model_dump(mode="json") for item, _, _ in items]
     rows = [{"cycle_id": cycle_id, "key": key, "position": position, "revision": 1,
              "removed": False, "origin_id": origin, "document": document, "updated_at": at,
@@ -139,6 +142,7 @@ def write(conn: Connection, kind: DocumentKind[M], *, cycle_id: int, cycle_key: 
     """Replace a document's content, made against ``expected_revision``; returns the new one."""
     key = kind.key_of(item)
     row = _row(conn, kind, cycle_id, cycle_key, key)
+    check_markings(scheme_of(conn), [(f"{kind.entity} {key!r}", item)])
     t, new = kind.table, expected_revision + 1
     result = conn.execute(
         update(t).where(t.c.id == row.id, t.c.revision == expected_revision)

@@ -7,15 +7,21 @@ from typing import Any
 from pydantic import BaseModel
 
 from weerbaar.domain import Scenario, ThemeReview
+from weerbaar.domain.need_to_know import visible_scenario
 from weerbaar.errors import InvalidInput, NotFound
 from weerbaar.store import documents as docs
 from weerbaar.store.core import Store, utcnow
 from weerbaar.store.records import RevisionInfo, cycle_row, load_themes, profile_of, require_draft
 from weerbaar.store.scenarios import MEASURE, REVIEW, SCENARIO, check_scenario
+from weerbaar.store.settings import scheme_of
 from weerbaar.store.signals import SIGNAL
+from weerbaar.store.vital import DEPENDENCY, PROCESS
 
+# kinds whose history can be listed, compared and restored (vital processes and dependencies
+# are keyed by their id and by ``supplier->dependent[conditions]``)
 KIND_BY_NAME: dict[str, docs.DocumentKind[Any]] = {
-    "scenario": SCENARIO, "review": REVIEW, "measure": MEASURE, "signal": SIGNAL}
+    "scenario": SCENARIO, "review": REVIEW, "measure": MEASURE, "signal": SIGNAL,
+    "process": PROCESS, "dependency": DEPENDENCY}
 
 
 def kind_named(name: str) -> docs.DocumentKind[Any]:
@@ -83,11 +89,27 @@ def _flat(snapshot: dict[str, Any]) -> dict[str, Any]:
     return {**snapshot["document"], "removed": snapshot.get("removed", False)}
 
 
-def diff(store: Store, key: str, kind: str, item_key: str, a: int, b: int) -> list[docs.Change]:
+def diff(store: Store, key: str, kind: str, item_key: str, a: int, b: int, *,
+         clearance: str | None = None) -> list[docs.Change]:
+    """The changes from revision ``a`` to ``b``. With a ``clearance``, a revision whose content
+    was marked above it counts as missing, and experts' scores above it are left out."""
     with store.read() as conn:
         cid, k = cycle_row(conn, key).id, kind_named(kind)
-        return docs.diff(_flat(docs.revision(conn, k, cid, key, item_key, a).snapshot),
-                         _flat(docs.revision(conn, k, cid, key, item_key, b).snapshot))
+        scheme = scheme_of(conn) if clearance is not None else None
+
+        def flat(number: int) -> dict[str, Any]:
+            snapshot = docs.revision(conn, k, cid, key, item_key, number).snapshot
+            if scheme is None or clearance is None:
+                return _flat(snapshot)
+            item = k.model.model_validate(snapshot["document"])
+            seen = (visible_scenario(item, scheme, clearance) if isinstance(item, Scenario)
+                    else item if scheme.allows(clearance, getattr(item, "marking", None))
+                    else None)
+            if seen is None:
+                raise NotFound(f"{k.entity} {item_key!r} in cycle {key!r} has no revision "
+                               f"{number}")
+            return _flat({**snapshot, "document": seen.model_dump(mode="json")})
+        return docs.diff(flat(a), flat(b))
 
 
 def restore(store: Store, key: str, kind: str, item_key: str, number: int, *,

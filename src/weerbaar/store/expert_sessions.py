@@ -34,6 +34,8 @@ def _session(conn: Connection, row: Row[Any]) -> ExpertSession:
 
 
 def _row(conn: Connection, session_id: int) -> Row[Any]:
+    if not 0 < session_id < 2**31:  # no session has that id (and SQLite cannot bind such numbers)
+        raise NotFound(f"no expert session {session_id}")
     row = conn.execute(select(expert_sessions).where(expert_sessions.c.id == session_id)).first()
     if row is None:
         raise NotFound(f"no expert session {session_id}")

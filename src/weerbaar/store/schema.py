@@ -20,6 +20,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -165,6 +166,21 @@ audit_head = Table(
     Column("count", Integer, nullable=False),
 )
 
+# The read log (0005): reads of content marked at or above the scheme's ``audit_reads_from``.
+# Same shape as the audit log, append-only, with a hash chain of its own.
+read_log = Table(
+    "read_log", metadata,
+    *(Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable,
+             unique=c.unique) for c in audit_log.columns),
+)
+
+read_head = Table(
+    "read_head", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("last_hash", String(64), nullable=False),
+    Column("count", Integer, nullable=False),
+)
+
 
 
 def _versioned(name: str) -> Table:
@@ -209,6 +225,7 @@ grants = Table(
     Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("cycle_key", String(100), nullable=False),  # "*" grants the role on every cycle
     Column("role", String(20), nullable=False),
+    Column("clearance", String(40)),  # NULL: the classification scheme's default (0005)
     UniqueConstraint("user_id", "cycle_key"),
 )
 
@@ -220,6 +237,28 @@ web_sessions = Table(
     Column("csrf_token", String(64), nullable=False),
     Column("created_at", DateTime(), nullable=False),
     Column("expires_at", DateTime(), nullable=False),
+    Column("last_seen_at", DateTime()),  # idle expiry (0005)
+    Column("reauth_at", DateTime()),  # last password confirmation, for admin actions (0005)
+)
+
+login_attempts = Table(
+    "login_attempts", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(), nullable=False),
+    Column("username", String(100), nullable=False),
+    Column("client", String(100), nullable=False),
+    Column("success", Boolean, nullable=False),
+)
+Index("ix_login_attempts_username", login_attempts.c.username, login_attempts.c.at)
+Index("ix_login_attempts_client", login_attempts.c.client, login_attempts.c.at)
+
+settings = Table(
+    "settings", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(100), nullable=False, unique=True),
+    Column("value", JSON, nullable=False),
+    Column("updated_at", DateTime(), nullable=False),
+    Column("updated_by", String(100), nullable=False),
 )
 
 expert_sessions = Table(
@@ -246,8 +285,9 @@ expert_submissions = Table(
     UniqueConstraint("session_id", "expert"),
 )
 
-# Written in dependency order; backups and restores follow this order. Login sessions are not
-# backed up (they are short-lived secrets).
-TABLES = (method_profiles, cycles, themes, risk_categories, scenarios, scores, reviews, measures,
+# Written in dependency order; backups and restores follow this order. Login sessions and login
+# attempts are not backed up (short-lived secrets and throttling state).
+TABLES = (settings, method_profiles, cycles, themes, risk_categories, scenarios, scores, reviews,
+          measures,
           signals, processes, dependencies, users, grants, expert_sessions, expert_submissions,
-          revisions, audit_log, audit_head)
+          revisions, audit_log, audit_head, read_log, read_head)

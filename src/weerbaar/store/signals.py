@@ -9,26 +9,43 @@ and the signals' status in one transaction, each against the revision it was rea
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from weerbaar.domain import Signal, SignalStatus, ThemeReview
+from weerbaar.domain.need_to_know import visible_scenario, visible_signals
 from weerbaar.errors import InvalidInput
 from weerbaar.store import documents as docs
 from weerbaar.store.core import Store, utcnow
 from weerbaar.store.records import cycle_row, load_themes, require_draft
-from weerbaar.store.scenarios import REVIEW
+from weerbaar.store.scenarios import REVIEW, SCENARIO
 from weerbaar.store.schema import signals
+from weerbaar.store.settings import scheme_of
 
 SIGNAL: docs.DocumentKind[Signal] = docs.DocumentKind(
     table=signals, entity="signal", model=Signal, key_of=lambda s: s.id)
 BATCH = 500  # signals per batched insert
 
 
-def cycle_signals(store: Store, key: str, *,
-                  include_removed: bool = False) -> list[docs.Stored[Signal]]:
-    """The cycle's signals in import order, with their revisions."""
+def cycle_signals(store: Store, key: str, *, include_removed: bool = False,
+                  clearance: str | None = None) -> list[docs.Stored[Signal]]:
+    """The cycle's signals in import order, with their revisions.
+
+    With a ``clearance``, only the signals someone with that clearance may see, without their
+    links to scenarios such a person may not see (need-to-know)."""
     with store.read() as conn:
-        return docs.list_stored(conn, SIGNAL, cycle_row(conn, key).id,
-                                include_removed=include_removed)
+        found = docs.list_stored(conn, SIGNAL, cycle_row(conn, key).id,
+                                 include_removed=include_removed)
+        if clearance is None:
+            return found
+        scheme = scheme_of(conn)
+        scenarios = {s.item.id for s in docs.list_stored(conn, SCENARIO, cycle_row(conn, key).id)
+                     if visible_scenario(s.item, scheme, clearance) is not None}
+        out = []
+        for stored in found:
+            seen = visible_signals([stored.item], scheme, clearance, scenarios=scenarios)
+            if seen:
+                out.append(replace(stored, item=seen[0]))
+        return out
 
 
 def add_signals(store: Store, key: str, items: Sequence[Signal], *, actor: str,

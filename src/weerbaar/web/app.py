@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import importlib.util
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from datetime import timedelta
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
@@ -22,9 +26,13 @@ from weerbaar.errors import (
     NotAuthenticated,
     NotFound,
     PermissionDenied,
+    ReauthenticationRequired,
     WeerbaarError,
 )
+from weerbaar.services import auth
 from weerbaar.store import Store
+from weerbaar.store.logins import Limits as LoginLimits
+from weerbaar.web.openapi import ERROR_RESPONSES
 
 STATUS = {InvalidInput: 422, NotFound: 404, Conflict: 409, NotAuthenticated: 401,
           PermissionDenied: 403, MethodError: 422}
@@ -43,6 +51,55 @@ class WebSettings:
 
     secure_cookies: bool = False  # set when served behind TLS
     session_hours: int = 12
+    # login sessions end after this long without a request (0: never)
+    session_idle_minutes: int = 30
+    # login throttling: failures per user name / per client address within the window
+    login_max_failures: int = 5
+    login_max_failures_client: int = 20
+    login_window_minutes: int = 15
+    login_lockout_minutes: int = 15
+    # administrators' actions need a password confirmation at most this old
+    reauth_minutes: int = 5
+
+    @cached_property
+    def policy(self) -> auth.Policy:
+        return auth.Policy(
+            limits=LoginLimits(user=self.login_max_failures,
+                               client=self.login_max_failures_client,
+                               window=timedelta(minutes=self.login_window_minutes),
+                               lockout=timedelta(minutes=self.login_lockout_minutes)),
+            session=timedelta(hours=self.session_hours),
+            idle=timedelta(minutes=self.session_idle_minutes)
+            if self.session_idle_minutes > 0 else None,
+            reauth=timedelta(minutes=self.reauth_minutes))
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], **given: Any) -> WebSettings:
+        """Settings from ``WEERBAAR_<FIELD>`` variables (e.g. ``WEERBAAR_LOGIN_MAX_FAILURES``),
+        read once at start-up; ``given`` values win."""
+        values: dict[str, Any] = {}
+        for spec in fields(cls):
+            name = f"WEERBAAR_{spec.name.upper()}"
+            if spec.name in given or name not in env:
+                continue
+            raw = env[name].strip()
+            if spec.type in (bool, "bool"):
+                values[spec.name] = raw.lower() in ("1", "true", "yes", "on")
+                continue
+            try:
+                values[spec.name] = int(raw)
+            except ValueError:
+                raise InvalidInput(f"{name}={raw!r} is not a whole number",
+                                   location=[name]) from None
+        return cls(**{**values, **given})
+
+    def __post_init__(self) -> None:
+        for spec in fields(self):
+            value = getattr(self, spec.name)
+            smallest = 0 if spec.name == "session_idle_minutes" else 1
+            if not isinstance(value, bool) and isinstance(value, int) and value < smallest:
+                raise InvalidInput(f"{spec.name} must be at least {smallest}",
+                                   location=[f"WEERBAAR_{spec.name.upper()}"])
 
 
 def _plotly_js() -> Path:
@@ -55,10 +112,13 @@ def _plotly_js() -> Path:
 
 def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
     from weerbaar.web import api, pages
+    from weerbaar.web.admin import api_router as admin_api
+    from weerbaar.web.admin import pages_router as admin_pages
 
     app = FastAPI(title="weerbaar", version=__version__,
                   description="The analysts' workbench of the national security strategy cycle.",
-                  docs_url="/api/docs", redoc_url=None, openapi_url="/api/v1/openapi.json")
+                  docs_url="/api/docs", redoc_url=None, openapi_url="/api/v1/openapi.json",
+                  responses=ERROR_RESPONSES)
     app.state.store = store
     app.state.settings = settings or WebSettings()
     static = Path(str(resources.files("weerbaar.web") / "static"))
@@ -81,6 +141,9 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
                                 status_code=code)
         if isinstance(exc, NotAuthenticated):
             return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        if isinstance(exc, ReauthenticationRequired):  # the password prompt, then back
+            return RedirectResponse(f"/reauth?next={exc.next or request.url.path}",
+                                    status_code=303)
         return pages.error_page(request, code, str(exc))
 
     @app.exception_handler(StarletteHTTPException)
@@ -93,7 +156,9 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
 
     app.include_router(api.router)
+    app.include_router(admin_api)
     app.include_router(pages.router)
+    app.include_router(admin_pages)
     return app
 
 

@@ -12,6 +12,7 @@ from weerbaar.domain import Role, User
 from weerbaar.errors import NotAuthenticated, PermissionDenied
 from weerbaar.services import auth
 from weerbaar.store import Store
+from weerbaar.store.logins import LiveSession
 
 COOKIE = "weerbaar_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -24,6 +25,7 @@ class Viewer:
     user: User | None
     csrf: str | None
     token: str | None
+    session: LiveSession | None = None  # the login session (its last password confirmation)
 
 
 async def get_store(request: Request) -> Store:
@@ -34,10 +36,16 @@ async def get_store(request: Request) -> Store:
 
 def get_viewer(request: Request, store: Annotated[Store, Depends(get_store)]) -> Viewer:
     token = request.cookies.get(COOKIE)
-    found = auth.session_user(store, token)
+    found = auth.session_user(store, token, request.app.state.settings.policy)
     if found is None:
         return Viewer(None, None, None)
-    return Viewer(found[0], found[1], token)
+    return Viewer(found.user, found.csrf, token, found)
+
+
+def client_of(request: Request) -> str:
+    """The client's address, for login throttling (behind a reverse proxy: the address the
+    proxy passes on, see docs/security.md)."""
+    return request.client.host if request.client is not None else "unknown"
 
 
 def check_csrf(viewer: Viewer, supplied: str | None) -> None:

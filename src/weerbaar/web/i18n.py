@@ -12,6 +12,8 @@ TEXTS: dict[str, tuple[str, str]] = {  # key: (nl, en)
     "dashboard": ("Overzicht", "Dashboard"), "cycle": ("Cyclus", "Cycle"),
     "scenarios": ("Scenario's", "Scenarios"), "scenario": ("Scenario", "Scenario"),
     "reviews": ("Thema-evaluaties", "Theme reviews"), "measures": ("Maatregelen", "Measures"),
+    "search": ("Zoeken", "Search"), "no_hits": ("Niets gevonden.", "Nothing found."),
+    "marking": ("Rubricering", "Marking"), "kind": ("Soort", "Kind"),
     "sessions": ("Expertsessies", "Expert sessions"), "compare": ("Vergelijken", "Compare"),
     "profiles": ("Methodeprofielen", "Method profiles"), "report": ("Rapport", "Report"),
     "theme": ("Thema", "Theme"), "interest": ("Belang", "Interest"),
@@ -62,6 +64,20 @@ TEXTS: dict[str, tuple[str, str]] = {  # key: (nl, en)
     "outage": ("Uitval van", "Outage of"), "hours": ("uren", "hours"),
     "time_to_impact": ("Tijd tot impact", "Time to impact"), "process": ("Proces", "Process"),
     "timeline": ("Verloop in de tijd", "Timeline"), "graph": ("Afhankelijkheden", "Dependencies"),
+    # accounts and re-authentication (web/admin.py)
+    "users": ("Gebruikers", "Users"), "display_name": ("Naam", "Name"),
+    "roles": ("Rollen", "Roles"), "role": ("Rol", "Role"), "admin": ("beheerder", "administrator"),
+    "grant": ("Rol toekennen", "Grant role"), "clearance": ("Rubricering", "Clearance"),
+    "disabled": ("geblokkeerd", "disabled"), "active": ("actief", "active"),
+    "disable": ("Blokkeren", "Disable"), "enable": ("Deblokkeren", "Enable"),
+    "reset_password": ("Nieuw wachtwoord instellen", "Set a new password"),
+    "new_password": ("Nieuw wachtwoord", "New password"),
+    "new_user": ("Nieuwe gebruiker", "New user"),
+    "reauth": ("Bevestig uw wachtwoord", "Confirm your password"),
+    "reauth_why": ("Voor het beheer van gebruikers is een recente bevestiging van uw wachtwoord "
+                   "nodig.", "Managing users needs a recent confirmation of your password."),
+    "reauth_failed": ("Onjuist wachtwoord.", "Wrong password."),
+    "confirm": ("Bevestigen", "Confirm"),
 }
 
 

@@ -21,6 +21,7 @@ from weerbaar.domain import (
     ThemeReview,
     Verdict,
 )
+from weerbaar.domain.need_to_know import Marked, marked_items
 from weerbaar.errors import Conflict, InvalidInput, PermissionDenied, format_key_path
 from weerbaar.io.workspace import resolve_expert_score, resolve_scenario
 from weerbaar.io.workspace_export import scenario_to_input
@@ -28,11 +29,32 @@ from weerbaar.methods.registry import get_profile, profile_names
 from weerbaar.services import auth
 from weerbaar.services.compare import compare
 from weerbaar.services.reviews import review_of
+from weerbaar.services.visibility import keep_hidden_review
 from weerbaar.store import add, diff, get, get_cycle, history, save
 from weerbaar.store import expert_sessions as sessions
-from weerbaar.web.deps import COOKIE, StoreDep, Viewer, ViewerDep, check_csrf, logged_in, need
+from weerbaar.web.access import cleared, log_scenario, refuse_hidden_review, visible_session
+from weerbaar.web.deps import (
+    COOKIE,
+    StoreDep,
+    Viewer,
+    ViewerDep,
+    check_csrf,
+    client_of,
+    logged_in,
+    need,
+)
 from weerbaar.web.render import language, page
-from weerbaar.web.views import change_token, cycles_of, diagram_data, workspace_of
+from weerbaar.web.views import (
+    change_token,
+    clearance_of,
+    cycles_of,
+    diagram_data,
+    log_reads,
+    log_workspace,
+    scheme_of,
+    visible_item,
+    workspace_of,
+)
 
 router = APIRouter(include_in_schema=False)
 PRE_CSRF = "weerbaar_login_csrf"
@@ -63,7 +85,9 @@ def login_submit(request: Request, store: StoreDep, username: FormText, password
     expected = request.cookies.get(PRE_CSRF)
     if not expected or not secrets.compare_digest(expected, csrf_token):
         return error_page(request, 403, "CSRF check failed; reload the login page")
-    session = auth.login(store, username, password)
+    settings = request.app.state.settings
+    session = auth.login(store, username, password, client=client_of(request),
+                         policy=settings.policy, replaces=request.cookies.get(COOKIE))
     response: Response
     if session is None:
         token = secrets.token_urlsafe(24)
@@ -74,9 +98,8 @@ def login_submit(request: Request, store: StoreDep, username: FormText, password
     # only a path on this site: "//host" and "/\host" (browsers read "\" as "/") lead elsewhere
     target = next if next.startswith("/") and not next.startswith(("//", "/\\")) else "/"
     response = RedirectResponse(target, status_code=303)
-    secure = request.app.state.settings.secure_cookies
-    response.set_cookie(COOKIE, session.token, httponly=True, samesite="strict", secure=secure,
-                        max_age=auth.SESSION_HOURS * 3600)
+    response.set_cookie(COOKIE, session.token, httponly=True, samesite="strict",
+                        secure=settings.secure_cookies, max_age=settings.session_hours * 3600)
     response.delete_cookie(PRE_CSRF)
     return response
 
@@ -109,10 +132,11 @@ def dashboard(request: Request, store: StoreDep, viewer: ViewerDep,
 
 @router.get("/cycles/{cycle}/scenarios")
 def scenario_list(request: Request, cycle: str, store: StoreDep, viewer: ViewerDep) -> Response:
-    need(viewer, Role.VIEWER, cycle)
-    workspace, _ = workspace_of(store, cycle)
-    data = diagram_data(store, cycle, lang=language(request))
+    user, clearance = cleared(viewer, store, Role.VIEWER, cycle)
+    workspace, _ = workspace_of(store, cycle, clearance=clearance)
+    data = diagram_data(store, cycle, lang=language(request), clearance=clearance)
     positions = {p["id"]: p for p in data["points"]}
+    log_workspace(store, user, cycle, "page", workspace)
     return page(request, "scenarios.html", viewer=viewer, cycle=get_cycle(store, cycle),
                 scenarios=workspace.scenarios, positions=positions,
                 themes={t.id: t for t in workspace.themes})
@@ -121,11 +145,13 @@ def scenario_list(request: Request, cycle: str, store: StoreDep, viewer: ViewerD
 @router.get("/cycles/{cycle}/scenarios/{scenario}")
 def scenario_detail(request: Request, cycle: str, scenario: str, store: StoreDep,
                     viewer: ViewerDep, a: int | None = None, b: int | None = None) -> Response:
-    user = need(viewer, Role.VIEWER, cycle)
-    stored = get(store, cycle, "scenario", scenario)
-    _, profile = workspace_of(store, cycle)
+    user, clearance = cleared(viewer, store, Role.VIEWER, cycle)
+    stored = visible_item(store, cycle, "scenario", scenario, clearance)
+    _, profile = workspace_of(store, cycle, clearance=clearance)
     revisions = history(store, cycle, "scenario", scenario)
-    changes = diff(store, cycle, "scenario", scenario, a, b) if a and b else None
+    changes = (diff(store, cycle, "scenario", scenario, a, b, clearance=clearance)
+               if a and b else None)
+    log_scenario(store, user, cycle, "page", stored.item)
     return page(request, "scenario.html", viewer=viewer, cycle=get_cycle(store, cycle),
                 stored=stored, s=stored.item, profile=profile, revisions=revisions,
                 changes=changes, a=a, b=b, may_edit=user.may(Role.ANALYST, cycle))
@@ -133,7 +159,7 @@ def scenario_detail(request: Request, cycle: str, scenario: str, store: StoreDep
 
 def _form_scenario(form: dict[str, str], profile: Any, base: dict[str, Any]) -> dict[str, Any]:
     raw: dict[str, Any] = {k: base[k] for k in ("id", "title", "theme", "risk_category", "type",
-                                                "narrative") if k in base}
+                                                "narrative", "marking") if k in base}
     impact: dict[str, Any] = {}
     for c in profile.criteria:
         values = {b: form.get(f"{c.id}-{b}", "").strip() for b in Bounds}
@@ -195,10 +221,11 @@ def _editable(store: Any, cycle: str) -> Any:
 @router.get("/cycles/{cycle}/scenarios/{scenario}/edit")
 def scenario_edit(request: Request, cycle: str, scenario: str, store: StoreDep,
                   viewer: ViewerDep) -> Response:
-    need(viewer, Role.ANALYST, cycle)
+    user, clearance = cleared(viewer, store, Role.ANALYST, cycle)
     found = _editable(store, cycle)
-    stored = get(store, cycle, "scenario", scenario)
-    _, profile = workspace_of(store, cycle)
+    stored = visible_item(store, cycle, "scenario", scenario, clearance)
+    _, profile = workspace_of(store, cycle, clearance=clearance)
+    log_scenario(store, user, cycle, "page", stored.item)
     return page(request, "score.html", viewer=viewer, cycle=found,
                 s=stored.item, profile=profile, values=_typed(stored.item, profile),
                 revision=stored.revision, errors={}, conflict=None)
@@ -207,11 +234,12 @@ def scenario_edit(request: Request, cycle: str, scenario: str, store: StoreDep,
 @router.post("/cycles/{cycle}/scenarios/{scenario}/edit")
 async def scenario_save(request: Request, cycle: str, scenario: str, store: StoreDep,
                         viewer: ViewerDep) -> Response:
-    user = need(viewer, Role.ANALYST, cycle)
+    user, clearance = cleared(viewer, store, Role.ANALYST, cycle)
     form = {k: str(v) for k, v in (await request.form()).items()}
     check_csrf(viewer, form.get("csrf_token"))
-    stored = get(store, cycle, "scenario", scenario)
-    workspace, profile = workspace_of(store, cycle)
+    visible_item(store, cycle, "scenario", scenario, clearance)
+    stored = get(store, cycle, "scenario", scenario)  # whole: the save keeps hidden parts
+    workspace, profile = workspace_of(store, cycle, clearance=clearance)
     base = scenario_to_input(stored.item, profile)
     expected = _revision(form)
     errors: dict[str, str] = {}
@@ -235,30 +263,35 @@ async def scenario_save(request: Request, cycle: str, scenario: str, store: Stor
         errors.setdefault("form", f"{format_key_path(location)}: {exc.message}")
         status = 422
     except Conflict as exc:
-        conflict = {"message": str(exc), "current": _typed(get(store, cycle, "scenario",
-                                                               scenario).item, profile)}
+        conflict = {"message": str(exc), "current": _typed(visible_item(
+            store, cycle, "scenario", scenario, clearance).item, profile)}
         status = 409
     latest = get(store, cycle, "scenario", scenario)
     return page(request, "score.html", status_code=status, viewer=viewer,
-                cycle=get_cycle(store, cycle), s=stored.item, profile=profile, values=form,
+                cycle=get_cycle(store, cycle),
+                s=visible_item(store, cycle, "scenario", scenario, clearance).item,
+                profile=profile, values=form,
                 revision=expected if conflict is None else latest.revision, errors=errors,
                 conflict=conflict, typed_revision=expected)
 
 
 @router.get("/cycles/{cycle}/sessions")
 def session_list(request: Request, cycle: str, store: StoreDep, viewer: ViewerDep) -> Response:
-    user = need(viewer, Role.VIEWER, cycle)
-    workspace, _ = workspace_of(store, cycle)
+    user, clearance = cleared(viewer, store, Role.VIEWER, cycle)
+    workspace, _ = workspace_of(store, cycle, clearance=clearance)
+    shown = {s.id for s in workspace.scenarios}
     return page(request, "sessions.html", viewer=viewer, cycle=get_cycle(store, cycle),
-                sessions=sessions.list_sessions(store, cycle), scenarios=workspace.scenarios,
+                sessions=[s for s in sessions.list_sessions(store, cycle) if s.scenario in shown],
+                scenarios=workspace.scenarios,
                 may_open=user.may(Role.COORDINATOR, cycle))
 
 
 @router.post("/cycles/{cycle}/sessions")
 def session_open(request: Request, cycle: str, store: StoreDep, viewer: ViewerDep,
                  scenario: FormText, experts: FormText, csrf_token: FormText) -> Response:
-    user = need(viewer, Role.COORDINATOR, cycle)
+    user, clearance = cleared(viewer, store, Role.COORDINATOR, cycle)
     check_csrf(viewer, csrf_token)
+    visible_item(store, cycle, "scenario", scenario, clearance)
     names = [e.strip() for e in experts.replace(";", ",").split(",") if e.strip()]
     if not names:
         raise InvalidInput("name at least one expert", location=["experts"])
@@ -270,12 +303,12 @@ def session_open(request: Request, cycle: str, store: StoreDep, viewer: ViewerDe
 @router.get("/sessions/{session_id}")
 def session_page(request: Request, session_id: int, store: StoreDep,
                  viewer: ViewerDep) -> Response:
-    session = sessions.get_session(store, session_id)
-    user = need(viewer, Role.VIEWER, session.cycle)
+    session, user, clearance = visible_session(store, viewer, session_id, Role.VIEWER)
     facilitator = user.username == session.facilitator or user.may(Role.COORDINATOR,
                                                                     session.cycle)
-    _, profile = workspace_of(store, session.cycle)
-    stored = get(store, session.cycle, "scenario", session.scenario)
+    _, profile = workspace_of(store, session.cycle, clearance=clearance)
+    stored = visible_item(store, session.cycle, "scenario", session.scenario, clearance)
+    log_scenario(store, user, session.cycle, "page", stored.item)
     visible = sessions.submissions(store, session_id, viewer=user.username,
                                    facilitator_view=facilitator)
     spread = {}
@@ -295,11 +328,10 @@ def session_page(request: Request, session_id: int, store: StoreDep,
 @router.post("/sessions/{session_id}/submit")
 async def session_submit(request: Request, session_id: int, store: StoreDep,
                          viewer: ViewerDep) -> Response:
-    session = sessions.get_session(store, session_id)
-    user = need(viewer, Role.EXPERT, session.cycle)
+    session, user, clearance = visible_session(store, viewer, session_id, Role.EXPERT)
     form = {k: str(v) for k, v in (await request.form()).items()}
     check_csrf(viewer, form.get("csrf_token"))
-    workspace, profile = workspace_of(store, session.cycle)
+    workspace, profile = workspace_of(store, session.cycle, clearance=clearance)
     kind = next(s.type for s in workspace.scenarios if s.id == session.scenario)
     raw = _form_scenario(form, profile, {})
     raw.pop("type", None)
@@ -312,11 +344,10 @@ async def session_submit(request: Request, session_id: int, store: StoreDep,
 @router.post("/sessions/{session_id}/close")
 async def session_close(request: Request, session_id: int, store: StoreDep,
                         viewer: ViewerDep) -> Response:
-    session = sessions.get_session(store, session_id)
-    user = need(viewer, Role.COORDINATOR, session.cycle)
+    session, user, clearance = visible_session(store, viewer, session_id, Role.COORDINATOR)
     form = {k: str(v) for k, v in (await request.form()).items()}
     check_csrf(viewer, form.get("csrf_token"))
-    workspace, profile = workspace_of(store, session.cycle)
+    workspace, profile = workspace_of(store, session.cycle, clearance=clearance)
     stored = get(store, session.cycle, "scenario", session.scenario)
     raw = _form_scenario(form, profile, scenario_to_input(stored.item, profile))
     agreed = resolve_scenario(raw, profile, workspace.themes, source="form")
@@ -328,9 +359,11 @@ async def session_close(request: Request, session_id: int, store: StoreDep,
 
 @router.get("/cycles/{cycle}/reviews")
 def review_list(request: Request, cycle: str, store: StoreDep, viewer: ViewerDep) -> Response:
-    need(viewer, Role.VIEWER, cycle)
-    workspace, _ = workspace_of(store, cycle)
+    user, clearance = cleared(viewer, store, Role.VIEWER, cycle)
+    workspace, _ = workspace_of(store, cycle, clearance=clearance)
     reviews = {r.theme: r for r in workspace.reviews}
+    log_reads(store, user, cycle, "page", [m for m in marked_items(workspace, scheme_of(store))
+                                           if m.kind == "review"])
     return page(request, "reviews.html", viewer=viewer, cycle=get_cycle(store, cycle),
                 themes=workspace.themes, reviews=reviews)
 
@@ -338,9 +371,12 @@ def review_list(request: Request, cycle: str, store: StoreDep, viewer: ViewerDep
 @router.get("/cycles/{cycle}/reviews/{theme}")
 def review_page(request: Request, cycle: str, theme: str, store: StoreDep,
                 viewer: ViewerDep) -> Response:
-    user = need(viewer, Role.VIEWER, cycle)
-    review, revision = review_of(store, cycle, theme)
-    workspace, _ = workspace_of(store, cycle)
+    user, clearance = cleared(viewer, store, Role.VIEWER, cycle)
+    review, revision = review_of(store, cycle, theme, clearance=clearance)
+    workspace, _ = workspace_of(store, cycle, clearance=clearance)
+    if revision:
+        log_reads(store, user, cycle, "page", [
+            Marked("review", theme, scheme_of(store).effective(review.marking))])
     t = next(x for x in workspace.themes if x.id == theme)
     return page(request, "review.html", viewer=viewer, cycle=get_cycle(store, cycle), theme=t,
                 review=review, revision=revision, parts=list(ReviewPart),
@@ -395,16 +431,20 @@ def _review_from_form(form: dict[str, str], current: ThemeReview) -> ThemeReview
 @router.post("/cycles/{cycle}/reviews/{theme}")
 async def review_save(request: Request, cycle: str, theme: str, store: StoreDep,
                       viewer: ViewerDep) -> Response:
-    user = need(viewer, Role.ANALYST, cycle)
+    user, clearance = cleared(viewer, store, Role.ANALYST, cycle)
     form = {k: str(v) for k, v in (await request.form()).items()}
     check_csrf(viewer, form.get("csrf_token"))
-    current, revision = review_of(store, cycle, theme)
-    workspace, _ = workspace_of(store, cycle)
+    current, revision = review_of(store, cycle, theme, clearance=clearance)
+    whole, stored = review_of(store, cycle, theme)
+    workspace, _ = workspace_of(store, cycle, clearance=clearance)
     t = next(x for x in workspace.themes if x.id == theme)
     expected = _revision(form)
+    if stored and not revision:  # above the clearance: as if the theme had no review
+        refuse_hidden_review(cycle, theme, expected)
     reason = form.get("reason") or None
     try:
-        review = _review_from_form(form, current)
+        review = keep_hidden_review(whole, _review_from_form(form, current), current,
+                                    marking_given=False)
         if review.verdict != current.verdict or \
                 review.verdict_reasoning != current.verdict_reasoning:
             need(viewer, Role.COORDINATOR, cycle)
@@ -418,7 +458,7 @@ async def review_save(request: Request, cycle: str, theme: str, store: StoreDep,
                  reason=reason)
     except (InvalidInput, Conflict) as exc:
         conflict = isinstance(exc, Conflict)
-        shown = review_of(store, cycle, theme)[1] if conflict else expected
+        shown = review_of(store, cycle, theme, clearance=clearance)[1] if conflict else expected
         return page(request, "review.html", status_code=409 if conflict else 422,
                     viewer=viewer, cycle=get_cycle(store, cycle), theme=t, review=current,
                     revision=shown, parts=list(ReviewPart), answers=list(Answer),
@@ -429,8 +469,10 @@ async def review_save(request: Request, cycle: str, theme: str, store: StoreDep,
 
 @router.get("/cycles/{cycle}/measures")
 def measure_list(request: Request, cycle: str, store: StoreDep, viewer: ViewerDep) -> Response:
-    need(viewer, Role.VIEWER, cycle)
-    workspace, _ = workspace_of(store, cycle)
+    user, clearance = cleared(viewer, store, Role.VIEWER, cycle)
+    workspace, _ = workspace_of(store, cycle, clearance=clearance)
+    log_reads(store, user, cycle, "page", [m for m in marked_items(workspace, scheme_of(store))
+                                           if m.kind == "measure"])
     return page(request, "measures.html", viewer=viewer, cycle=get_cycle(store, cycle),
                 measures=workspace.measures, themes={t.id: t for t in workspace.themes})
 
@@ -438,10 +480,12 @@ def measure_list(request: Request, cycle: str, store: StoreDep, viewer: ViewerDe
 @router.get("/cycles/{cycle}/compare")
 def compare_page(request: Request, cycle: str, store: StoreDep, viewer: ViewerDep,
                  base: str | None = None) -> Response:
-    need(viewer, Role.VIEWER, cycle)
-    if base:
+    user, clearance = cleared(viewer, store, Role.VIEWER, cycle)
+    if base:  # the lower of the two clearances applies to the comparison
         need(viewer, Role.VIEWER, base)
-    result = compare(store, base, cycle)
+        clearance = min(clearance, clearance_of(store, user, base), key=scheme_of(store).rank)
+    result = compare(store, base, cycle, clearance=clearance)
+    log_workspace(store, user, cycle, "page", workspace_of(store, cycle, clearance=clearance)[0])
     return page(request, "compare.html", viewer=viewer, cycle=get_cycle(store, cycle),
                 result=result, cycles=_cycles(store, viewer))
 
@@ -461,12 +505,13 @@ def report_download(request: Request, cycle: str, store: StoreDep, viewer: Viewe
     """The cycle's report (review or analysis) as a Word, PDF, HTML or Excel download."""
     from weerbaar.services.reports import write_report
 
-    need(viewer, Role.VIEWER, cycle)
+    user, clearance = cleared(viewer, store, Role.VIEWER, cycle)
     if format not in REPORT_TYPES:
         raise InvalidInput(f"unknown report format {format!r}", location=["format"],
                            expected=", ".join(REPORT_TYPES))
     with tempfile.TemporaryDirectory(prefix="weerbaar-report-") as folder:
-        run = write_report(store, cycle, out=folder, formats=format, kind=kind, lang=lang)
+        run = write_report(store, cycle, out=folder, formats=format, kind=kind, lang=lang,
+                           clearance=clearance, actor=user.username)
         path = run.paths[0]
         content = path.read_bytes()
     return Response(content, media_type=REPORT_TYPES[format],
@@ -493,12 +538,14 @@ def horizon_page(request: Request, cycle: str, store: StoreDep, viewer: ViewerDe
     """Horizon scan: the cycle's signals grouped by theme, and the trend clusters."""
     from weerbaar.services.horizon import horizon_scan_section, list_signals
 
-    need(viewer, Role.VIEWER, cycle)
-    workspace, _ = workspace_of(store, cycle)
-    signals = [s.item for s in list_signals(store, cycle)]
+    user, clearance = cleared(viewer, store, Role.VIEWER, cycle)
+    workspace, _ = workspace_of(store, cycle, clearance=clearance)
+    signals = [s.item for s in list_signals(store, cycle, clearance=clearance)]
+    log_reads(store, user, cycle, "page", marked_items(workspace.model_copy(update={
+        "scenarios": (), "reviews": (), "measures": ()}), scheme_of(store), signals))
     by_theme = {t.id: [s for s in signals if t.id in s.themes] for t in workspace.themes}
     unthemed = [s for s in signals if not s.themes]
-    section = horizon_scan_section(store, cycle) if signals else None
+    section = horizon_scan_section(store, cycle, clearance=clearance) if signals else None
     return page(request, "horizon.html", viewer=viewer, cycle=get_cycle(store, cycle),
                 themes=workspace.themes, by_theme=by_theme, unthemed=unthemed,
                 section=section, total=len(signals))
@@ -529,3 +576,16 @@ def cascade_page(request: Request, viewer: ViewerDep, outage: str = "1",
     return page(request, "cascade.html", viewer=viewer, processes=catalogue.processes,
                 chosen=chosen, hours=hours, images=images, reached=reached, names=names,
                 illustrative=ILLUSTRATIVE_LABEL if run.graph.illustrative else None)
+
+
+@router.get("/cycles/{cycle}/search")
+def search_page(request: Request, cycle: str, store: StoreDep, viewer: ViewerDep,
+                q: str = "") -> Response:
+    """Search the cycle's scenarios, reviews, measures and signals."""
+    from weerbaar.services.search import search_cycle
+
+    user, clearance = cleared(viewer, store, Role.VIEWER, cycle)
+    hits = search_cycle(store, cycle, q, clearance=clearance) if q.strip() else []
+    log_reads(store, user, cycle, "search", [h.marked() for h in hits])
+    return page(request, "search.html", viewer=viewer, cycle=get_cycle(store, cycle), q=q,
+                hits=hits)

@@ -12,16 +12,22 @@ import json
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import replace
 from typing import Any, TypeVar
 
-from weerbaar.domain import Cycle, Language, Workspace
+from weerbaar.domain import ClassificationScheme, Cycle, Language, User, Workspace
+from weerbaar.domain.need_to_know import Marked, marked_items
+from weerbaar.errors import NotFound
 from weerbaar.methods.assessment import assess
 from weerbaar.methods.profile import MethodProfile
 from weerbaar.methods.residual import residual_scenarios
 from weerbaar.methods.results import Assessment, ScenarioResult
 from weerbaar.reports.diagram import theme_colours
-from weerbaar.store import Store, audit, cycle_workspace, get_cycle, list_cycles
+from weerbaar.services.visibility import log_reads as record_reads
+from weerbaar.store import Store, audit, cycle_workspace, get, get_cycle, list_cycles
+from weerbaar.store.documents import Stored
+from weerbaar.store.settings import classification_scheme
 
 T = TypeVar("T")
 Token = tuple[str, int]
@@ -88,11 +94,54 @@ def cycles_of(store: Store, token: Token | None = None) -> list[Cycle]:
     return _memo(store, ("cycles",), token or change_token(store), lambda: list_cycles(store))
 
 
-def workspace_of(store: Store, cycle: str,
-                 token: Token | None = None) -> tuple[Workspace, MethodProfile]:
-    """``cycle_workspace``, kept while the database is unchanged."""
-    return _memo(store, ("workspace", cycle), token or change_token(store),
-                 lambda: cycle_workspace(store, cycle))
+def workspace_of(store: Store, cycle: str, token: Token | None = None, *,
+                 clearance: str | None = None) -> tuple[Workspace, MethodProfile]:
+    """``cycle_workspace`` (at ``clearance``: what that clearance may see), kept while the
+    database is unchanged."""
+    return _memo(store, ("workspace", cycle, clearance), token or change_token(store),
+                 lambda: cycle_workspace(store, cycle, clearance=clearance))
+
+
+def scheme_of(store: Store, token: Token | None = None) -> ClassificationScheme:
+    """The classification scheme in force, kept while the database is unchanged."""
+    return _memo(store, ("scheme",), token or change_token(store),
+                 lambda: classification_scheme(store))
+
+
+def clearance_of(store: Store, user: User, cycle: str | None,
+                 token: Token | None = None) -> str:
+    """The marking up to which ``user`` may see ``cycle``'s content."""
+    return user.clearance_for(cycle, scheme_of(store, token))
+
+
+def visible_item(store: Store, cycle: str, kind: str, key: str, clearance: str,
+                 token: Token | None = None) -> Stored[Any]:
+    """A stored scenario, review or measure as someone with ``clearance`` sees it; one above the
+    clearance is "not found", worded exactly as for a key that does not exist."""
+    stored: Stored[Any] = get(store, cycle, kind, key)
+    workspace, _ = workspace_of(store, cycle, token, clearance=clearance)
+    keyed: dict[str, Any] = (
+        {s.id: s for s in workspace.scenarios} if kind == "scenario"
+        else {r.theme: r for r in workspace.reviews} if kind == "review"
+        else {m.id: m for m in workspace.measures})
+    seen = keyed.get(key)
+    if seen is None:
+        raise NotFound(f"cycle {cycle!r} has no {kind} {key!r}")
+    return replace(stored, item=seen)
+
+
+def log_reads(store: Store, user: User, cycle: str, channel: str, items: Iterable[Marked],
+              token: Token | None = None) -> None:
+    """Write the reads of marked content a response shows to the read log."""
+    record_reads(store, actor=user.username, cycle=cycle, channel=channel, items=items,
+                 within=scheme_of(store, token))
+
+
+def log_workspace(store: Store, user: User, cycle: str, channel: str, workspace: Workspace,
+                  token: Token | None = None) -> None:
+    scheme = scheme_of(store, token)
+    record_reads(store, actor=user.username, cycle=cycle, channel=channel,
+                 items=marked_items(workspace, scheme), within=scheme)
 
 
 def _point(r: ScenarioResult) -> dict[str, Any] | None:
@@ -110,33 +159,41 @@ def _points(assessment: Assessment) -> list[dict[str, Any]]:
     return [p for p in (_point(r) for r in assessment.results) if p is not None]
 
 
-def diagram_data(store: Store, cycle: str, *, lang: Language = "en") -> dict[str, Any]:
+def diagram_data(store: Store, cycle: str, *, lang: Language = "en",
+                 clearance: str | None = None) -> dict[str, Any]:
     """Everything the dashboard's diagram needs: points, residual points, the parent's points,
     theme colours, interests harmed per scenario and the axis class names (kept while the
-    database is unchanged; do not modify the result)."""
+    database is unchanged; do not modify the result). At ``clearance``: what it may see."""
     token = change_token(store)
-    return _memo(store, ("diagram", cycle, lang), token,
-                 lambda: _diagram_data(store, cycle, lang, token))
+    return _memo(store, ("diagram", cycle, lang, clearance), token,
+                 lambda: _diagram_data(store, cycle, lang, token, clearance))
 
 
-def diagram_json(store: Store, cycle: str, *, lang: Language = "en") -> bytes:
+def diagram_json(store: Store, cycle: str, *, lang: Language = "en",
+                 clearance: str | None = None) -> bytes:
     """``diagram_data`` as UTF-8 JSON, kept like the data (the API's answer as it is sent)."""
     token = change_token(store)
-    return _memo(store, ("diagram.json", cycle, lang), token, lambda: json.dumps(
-        _memo(store, ("diagram", cycle, lang), token,
-              lambda: _diagram_data(store, cycle, lang, token)),
+    return _memo(store, ("diagram.json", cycle, lang, clearance), token, lambda: json.dumps(
+        _memo(store, ("diagram", cycle, lang, clearance), token,
+              lambda: _diagram_data(store, cycle, lang, token, clearance)),
         ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8"))
 
 
-def _diagram_data(store: Store, cycle: str, lang: Language, token: Token) -> dict[str, Any]:
-    workspace, profile = workspace_of(store, cycle, token)
+def _diagram_data(store: Store, cycle: str, lang: Language, token: Token,
+                  clearance: str | None) -> dict[str, Any]:
+    workspace, profile = workspace_of(store, cycle, token, clearance=clearance)
     current = assess(workspace.scenarios, profile)
     residual = assess(residual_scenarios(workspace.scenarios, workspace.measures, profile),
                       profile)
     parent_points: list[dict[str, Any]] = []
     parent = get_cycle(store, cycle).parent
     if parent is not None:
-        base_ws, base_profile = workspace_of(store, parent, token)
+        base_ws, base_profile = workspace_of(store, parent, token, clearance=clearance)
+        if clearance is not None:  # a scenario hidden in the cycle is not shown by its old self
+            hidden = ({s.id for s in workspace_of(store, cycle, token)[0].scenarios}
+                      - {s.id for s in workspace.scenarios})
+            base_ws = base_ws.model_copy(update={"scenarios": tuple(
+                s for s in base_ws.scenarios if s.id not in hidden)})
         parent_points = _points(assess(base_ws.scenarios, base_profile))
     colours = theme_colours(workspace.themes)
     interests = {}
