@@ -41,7 +41,7 @@ def serve_cmd(
     password = ensure_admin(store)
     if password is not None:
         out.print(f"[bold]First start:[/bold] log in as [bold]admin[/bold] with the one-time "
-                  f"password [bold]{password}[/bold] (change it after logging in).")
+                  f"password [bold]{password}[/bold] (the first login asks for a new one).")
     out.print(f"weerbaar at http://{host}:{port}/  (database {store.url})")
     app = create_app(store, settings)
     uvicorn.run(app, host=host, port=port, log_level="warning")

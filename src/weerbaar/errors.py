@@ -168,6 +168,16 @@ class ReauthenticationRequired(PermissionDenied):
         super().__init__(message)
 
 
+class PasswordChangeRequired(PermissionDenied):
+    """The user must set a new password (a one-time or reset password) before anything else
+    (HTTP 403; pages go to the password form, then return to ``next``)."""
+
+    def __init__(self, message: str = "change your password first", *,
+                 next: str | None = None) -> None:
+        self.next = next
+        super().__init__(message)
+
+
 class FieldProblem(ValueError):
     """Raised inside model validators to point at a nested key (``("criteria", 3, "interest")``).
 

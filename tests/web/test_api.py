@@ -765,6 +765,7 @@ TESTED = {
     ("PUT", "/api/v1/admin/users/{username}/status"),
     ("PUT", "/api/v1/admin/users/{username}/password"),
     ("GET", "/api/v1/cycles/{cycle}/search"),  # tests in test_need_to_know.py
+    ("POST", "/api/v1/password"),  # tests in test_password_change.py
 }
 
 

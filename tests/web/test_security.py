@@ -302,10 +302,11 @@ def test_logout_deletes_the_session(client_for: Callable[[str], TestClient],
 def test_a_password_change_ends_every_session(client_for: Callable[[str], TestClient],
                                               store: Store) -> None:
     one, two, cora = client_for("ann"), client_for("ann"), client_for("cora")
-    auth.change_password(store, "ann", PASSWORDS["ann"], "another-long-password")
+    changed = auth.change_password(store, "ann", PASSWORDS["ann"], "another-long-password")
+    assert changed is not None  # the one new login session (see test_password_change.py)
     assert one.get(f"{API}/me").status_code == two.get(f"{API}/me").status_code == 401
     assert cora.get(f"{API}/me").status_code == 200
-    assert attempts_log.sessions_of(store, "ann") == 0
+    assert attempts_log.sessions_of(store, "ann") == 1
 
 
 # --- re-authentication: API and pages -----------------------------------------------------------

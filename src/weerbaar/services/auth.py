@@ -17,7 +17,6 @@ from weerbaar.domain import ALL_CYCLES, Role, User
 from weerbaar.errors import (
     InvalidInput,
     NotAuthenticated,
-    NotFound,
     PermissionDenied,
     ReauthenticationRequired,
 )
@@ -35,10 +34,16 @@ SESSION_HOURS = 12
 _DUMMY_HASH = _HASHER.hash("weerbaar-no-such-user")
 
 
-def hash_password(password: str) -> str:
+def check_password_policy(password: str, *, field: str = "password") -> None:
+    """The password policy: at least ``MIN_PASSWORD`` characters (InvalidInput naming
+    ``field`` and the rule)."""
     if len(password) < MIN_PASSWORD:
         raise InvalidInput(f"a password needs at least {MIN_PASSWORD} characters",
-                           location=["password"])
+                           location=[field])
+
+
+def hash_password(password: str, *, field: str = "password") -> str:
+    check_password_policy(password, field=field)
     return _HASHER.hash(password)
 
 
@@ -213,16 +218,30 @@ def set_disabled(store: Store, username: str, disabled: bool, *, actor: str) -> 
 
 
 def reset_password(store: Store, username: str, password: str, *, actor: str) -> None:
-    """An administrator sets a new password; every login session of the user ends."""
-    acc.set_password(store, username, hash_password(password), actor=actor)
+    """An administrator sets a new password; every login session of the user ends. Set for
+    another user, it works once: that user must choose their own at the next login
+    (``must_change_password``)."""
+    acc.set_password(store, username, hash_password(password), actor=actor,
+                     must_change=username != actor)
 
 
-def change_password(store: Store, username: str, old: str, new: str) -> None:
-    stored = acc.password_hash_of(store, username)
-    try:
-        _HASHER.verify(stored or _DUMMY_HASH, old)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        raise PermissionDenied("the current password is wrong") from None
-    if stored is None:
-        raise NotFound(f"no user {username!r}")
-    acc.set_password(store, username, hash_password(new), actor=username)
+def change_password(store: Store, username: str, current: str, new: str, *,
+                    client: str = "unknown", policy: Policy = DEFAULT_POLICY) -> Login | None:
+    """The user changes their own password. The new one must meet the password policy
+    (InvalidInput naming ``new``, checked first: it says nothing about the current one). The
+    current one is checked under the login throttle: None for a wrong one and during a
+    lock-out alike (as for a login). Then the new password must differ from the current one
+    (InvalidInput), is set, ``must_change_password`` is cleared, every login session of the
+    user ends and a new one is opened: the caller continues with the returned token and CSRF
+    token."""
+    check_password_policy(new, field="new")
+    accepted, _ = _attempt(store, username, current, client, policy)
+    if not accepted:
+        return None
+    if new == current:
+        raise InvalidInput("the new password must differ from the current one",
+                           location=["new"])
+    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
+    acc.change_own_password(store, username, _HASHER.hash(new), token=token, csrf=csrf,
+                            expires_at=utcnow() + policy.session)
+    return Login(acc.get_user(store, username), token, csrf)

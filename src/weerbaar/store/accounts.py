@@ -64,16 +64,42 @@ def password_hash_of(store: Store, username: str) -> str | None:
             users.c.username == username, users.c.disabled.is_(False))).scalar()
 
 
-def set_password(store: Store, username: str, password_hash: str, *, actor: str) -> None:
+def set_password(store: Store, username: str, password_hash: str, *, actor: str,
+                 must_change: bool = False) -> None:
+    """Set a password and end every login session of the user. ``must_change``: the user has
+    to choose a new one at their next login (an administrator set this one)."""
     with store.transaction() as conn:
         result = conn.execute(update(users).where(users.c.username == username).values(
-            password_hash=password_hash, must_change_password=False))
+            password_hash=password_hash, must_change_password=must_change))
         if result.rowcount != 1:
             raise NotFound(f"no user {username!r}")
         conn.execute(delete(web_sessions).where(web_sessions.c.user_id.in_(
             select(users.c.id).where(users.c.username == username))))
         audit.append(conn, at=utcnow(), actor=actor, action="password", entity_type="user",
-                     entity_key=username)
+                     entity_key=username, detail={"must_change_password": must_change})
+
+
+def change_own_password(store: Store, username: str, password_hash: str, *, token: str,
+                        csrf: str, expires_at: datetime) -> int:
+    """The user changed their own password (just confirmed with the current one): set it,
+    clear ``must_change_password``, end every login session of the user and open a new one
+    with ``token`` in the same transaction. Returns how many sessions ended."""
+    with store.transaction() as conn:
+        user_id = conn.execute(select(users.c.id).where(
+            users.c.username == username, users.c.disabled.is_(False))).scalar()
+        if user_id is None:
+            raise NotFound(f"no user {username!r}")
+        conn.execute(update(users).where(users.c.id == user_id).values(
+            password_hash=password_hash, must_change_password=False))
+        ended = conn.execute(delete(web_sessions).where(web_sessions.c.user_id == user_id))
+        at = utcnow()
+        conn.execute(insert(web_sessions).values(
+            token_hash=token_digest(token), user_id=user_id, csrf_token=csrf,
+            created_at=at, expires_at=expires_at, last_seen_at=at, reauth_at=at))
+        count = int(ended.rowcount or 0)
+        audit.append(conn, at=at, actor=username, action="password", entity_type="user",
+                     entity_key=username, detail={"own": True, "sessions_ended": count})
+        return count
 
 
 def list_users(store: Store) -> list[User]:

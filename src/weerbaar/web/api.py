@@ -136,6 +136,7 @@ def api_logout(viewer: ViewerDep, store: StoreDep, response: Response,
 def api_me(viewer: ViewerDep) -> dict[str, Any]:
     user = logged_in(viewer)
     return {"username": user.username, "admin": user.is_admin,
+            "must_change_password": user.must_change_password,
             "roles": {k: v.value for k, v in user.roles.items()},
             "clearances": {k: user.clearances.get(k) for k in user.roles}, "csrf": viewer.csrf}
 

@@ -10,8 +10,9 @@ from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
@@ -25,6 +26,7 @@ from weerbaar.errors import (
     MethodError,
     NotAuthenticated,
     NotFound,
+    PasswordChangeRequired,
     PermissionDenied,
     ReauthenticationRequired,
     WeerbaarError,
@@ -35,7 +37,7 @@ from weerbaar.store.logins import Limits as LoginLimits
 from weerbaar.web.openapi import ERROR_RESPONSES
 
 STATUS = {InvalidInput: 422, NotFound: 404, Conflict: 409, NotAuthenticated: 401,
-          PermissionDenied: 403, MethodError: 422}
+          PasswordChangeRequired: 403, PermissionDenied: 403, MethodError: 422}
 
 
 def status_for(exc: WeerbaarError) -> int:
@@ -111,9 +113,10 @@ def _plotly_js() -> Path:
 
 
 def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
-    from weerbaar.web import api, pages
+    from weerbaar.web import account, api, pages
     from weerbaar.web.admin import api_router as admin_api
     from weerbaar.web.admin import pages_router as admin_pages
+    from weerbaar.web.deps import PASSWORD_PAGE, password_gate
 
     app = FastAPI(title="weerbaar", version=__version__,
                   description="The analysts' workbench of the national security strategy cycle.",
@@ -144,6 +147,9 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
         if isinstance(exc, ReauthenticationRequired):  # the password prompt, then back
             return RedirectResponse(f"/reauth?next={exc.next or request.url.path}",
                                     status_code=303)
+        if isinstance(exc, PasswordChangeRequired):  # the password form, then back
+            return RedirectResponse(f"{PASSWORD_PAGE}?next={quote(exc.next or '/', safe='/')}",
+                                    status_code=303)
         return pages.error_page(request, code, str(exc))
 
     @app.exception_handler(StarletteHTTPException)
@@ -155,10 +161,11 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
 
     app.add_middleware(SecurityHeaders)
 
-    app.include_router(api.router)
-    app.include_router(admin_api)
-    app.include_router(pages.router)
-    app.include_router(admin_pages)
+    # while a user must change their password, the gate lets only that through (see deps)
+    gate = [Depends(password_gate)]
+    for router in (api.router, admin_api, account.api_router, pages.router, admin_pages,
+                   account.pages_router):
+        app.include_router(router, dependencies=gate)
     return app
 
 
@@ -175,7 +182,8 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         path = scope["path"]
-        no_store = path.startswith(("/api/", "/cycles/", "/sessions/")) or path in ("/", "/login")
+        no_store = (path.startswith(("/api/", "/cycles/", "/sessions/", "/account/"))
+                    or path in ("/", "/login"))
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

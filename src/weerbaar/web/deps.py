@@ -9,13 +9,18 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from weerbaar.domain import Role, User
-from weerbaar.errors import NotAuthenticated, PermissionDenied
+from weerbaar.errors import NotAuthenticated, PasswordChangeRequired, PermissionDenied
 from weerbaar.services import auth
 from weerbaar.store import Store
 from weerbaar.store.logins import LiveSession
 
 COOKIE = "weerbaar_session"
 CSRF_HEADER = "X-CSRF-Token"
+PASSWORD_PAGE = "/account/password"
+# what a user who must change their password may still reach (static files are not routed
+# through the gate at all)
+UNGATED = frozenset({PASSWORD_PAGE, "/login", "/logout", "/api/v1/password", "/api/v1/login",
+                     "/api/v1/logout", "/api/v1/me"})
 
 
 @dataclass(frozen=True)
@@ -66,3 +71,20 @@ def logged_in(viewer: Viewer) -> User:
     if viewer.user is None:
         raise NotAuthenticated("log in first")
     return viewer.user
+
+
+async def password_gate(request: Request, viewer: ViewerDep) -> None:
+    """While the logged-in user must change their password (a one-time password, or one an
+    administrator set), refuse everything but the password change, logging in and out and
+    ``/api/v1/me``: the API answers 403 ``PasswordChangeRequired``, pages go to the password
+    form and then back to where the user was heading (a page, not a form submission). A
+    dependency of every router; the viewer is resolved once per request (FastAPI caches it
+    for the endpoint)."""
+    user = viewer.user
+    if user is None or not user.must_change_password or request.url.path in UNGATED:
+        return
+    target = "/"
+    if request.method in ("GET", "HEAD"):
+        query = request.url.query
+        target = request.url.path + (f"?{query}" if query else "")
+    raise PasswordChangeRequired("change your password first", next=target)

@@ -78,6 +78,21 @@ TEXTS: dict[str, tuple[str, str]] = {  # key: (nl, en)
                    "nodig.", "Managing users needs a recent confirmation of your password."),
     "reauth_failed": ("Onjuist wachtwoord.", "Wrong password."),
     "confirm": ("Bevestigen", "Confirm"),
+    # changing one's own password (web/account.py)
+    "change_password": ("Wachtwoord wijzigen", "Change password"),
+    "current_password": ("Huidig wachtwoord", "Current password"),
+    "repeat_password": ("Nieuw wachtwoord (herhalen)", "New password (again)"),
+    "password_rule": ("Minstens {n} tekens.", "At least {n} characters."),
+    "password_forced": ("Kies eerst een nieuw wachtwoord: uw huidige is eenmalig of door een "
+                        "beheerder ingesteld.", "Choose a new password first: your current one "
+                        "is a one-time password or was set by an administrator."),
+    "password_wrong": ("Onjuist huidig wachtwoord.", "Wrong current password."),
+    "password_short": ("Een wachtwoord heeft minstens {n} tekens nodig.",
+                       "A password needs at least {n} characters."),
+    "password_same": ("Het nieuwe wachtwoord moet verschillen van het huidige.",
+                      "The new password must differ from the current one."),
+    "password_mismatch": ("De twee nieuwe wachtwoorden verschillen.",
+                          "The two new passwords differ."),
 }
 
 
