@@ -40,6 +40,25 @@ class TooManyProblems(Exception):
     """Raised when :data:`MAX_PROBLEMS` problems are collected; reading stops there."""
 
 
+def damaged(path: Path, exc: Exception) -> InvalidInput:
+    """The error for a workbook openpyxl cannot parse (broken XML or archive, XML entities)."""
+    return InvalidInput(f"the workbook is damaged ({type(exc).__name__}: {str(exc)[:200]})", source=path,
+                        expected="an .xlsx file saved by Excel or LibreOffice, without XML entity "
+                        "declarations")
+
+
+def guarded(path: Path, rows: Iterator[Any]) -> Iterator[Any]:
+    """openpyxl's rows of a sheet; any error parsing the sheet's XML becomes :func:`damaged`."""
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except Exception as exc:  # openpyxl raises many kinds of errors on a damaged sheet
+            raise damaged(path, exc) from None
+        yield row
+
+
 @dataclass
 class Sheet:
     """A sheet's header and an iterator over its data rows (row number, cell values)."""
@@ -88,11 +107,15 @@ class SheetReader:
         if name not in self.book.sheetnames:
             return None
         ws: Any = self.book[name]
-        declared = ws.max_row if isinstance(ws.max_row, int) else 0
+        try:
+            declared = ws.max_row if isinstance(ws.max_row, int) else 0
+        except Exception as exc:  # the sheet's XML is damaged
+            raise damaged(self.path, exc) from None
         if self.rows_read + declared > MAX_ROWS:
             self._too_many_rows()
         ws.reset_dimensions()  # a wrong <dimension> must not hide rows; we count them ourselves
-        header_cells = next(iter(ws.iter_rows(min_row=1, max_row=1, max_col=width or MAX_COLUMNS)), ())
+        header_cells = next(guarded(self.path, ws.iter_rows(min_row=1, max_row=1,
+                                                            max_col=width or MAX_COLUMNS)), ())
         header = [self._header_text(name, i, c) for i, c in enumerate(header_cells)]
         while header and header[-1] is None:
             header.pop()
@@ -126,7 +149,8 @@ class SheetReader:
         return value  # type: ignore[no-any-return]
 
     def _rows(self, ws: Any, sheet: str, width: int) -> Iterator[tuple[int, list[Cell]]]:
-        for number, cells in enumerate(ws.iter_rows(min_row=2, max_col=width), start=2):
+        for number, cells in enumerate(guarded(self.path, ws.iter_rows(min_row=2, max_col=width)),
+                                       start=2):
             self.rows_read += 1
             if self.rows_read > MAX_ROWS:
                 self._too_many_rows()
@@ -260,3 +284,5 @@ def open_workbook(path: Path) -> Workbook:
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
         raise InvalidInput(f"cannot read the workbook: {exc}", source=path,
                            expected="an .xlsx file (Excel 2007 or later)") from None
+    except Exception as exc:  # broken XML, a broken archive member: openpyxl raises many kinds
+        raise damaged(path, exc) from None

@@ -297,6 +297,8 @@ def read_xlsx(path: Path, problems: ProblemList) -> list[SignalRecord]:
     from openpyxl.utils import get_column_letter
     from openpyxl.utils.exceptions import InvalidFileException
 
+    from weerbaar.io.excel_sheets import damaged, guarded
+
     read_bounded(path)
     try:
         with zipfile.ZipFile(path) as archive:
@@ -306,7 +308,14 @@ def read_xlsx(path: Path, problems: ProblemList) -> list[SignalRecord]:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
         raise InvalidInput(f"not a readable .xlsx workbook ({exc})", source=path) from None
+    except InvalidInput:
+        raise
+    except Exception as exc:  # broken XML or archive members: openpyxl raises many kinds
+        raise damaged(path, exc) from None
     try:
+        if not book.sheetnames:  # openpyxl skips sheets whose part is missing
+            raise InvalidInput("the workbook has no readable sheet", source=path,
+                               expected="a sheet 'Signals' with a header row and one signal a row")
         names = {name.lower(): name for name in book.sheetnames}
         sheet = book[names.get("signals", names.get("signalen", book.sheetnames[0]))]
         title = sheet.title
@@ -321,7 +330,7 @@ def read_xlsx(path: Path, problems: ProblemList) -> list[SignalRecord]:
                         else f"{title}!row {row}, {name}")
             return cell
 
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        for number, row in enumerate(guarded(path, sheet.iter_rows(values_only=True)), start=1):
             cells = list(row)
             if not any(c is not None and str(c).strip() for c in cells):
                 continue
@@ -351,6 +360,12 @@ def read_json(path: Path, problems: ProblemList) -> list[SignalRecord]:
     except json.JSONDecodeError as exc:
         raise FileProblems([FileProblem(f"line {exc.lineno}, column {exc.colno}",
                                         f"not valid JSON: {exc.msg}")], source=path) from None
+    except RecursionError:
+        raise FileProblems([FileProblem(None, "the JSON is nested too deeply (expected a list of "
+                                        "signal objects)")], source=path) from None
+    except ValueError as exc:  # e.g. an integer of thousands of digits
+        raise FileProblems([FileProblem(None, f"not usable JSON: {str(exc).split(';')[0]}")],
+                           source=path) from None
     if isinstance(data, dict) and isinstance(data.get("signals"), list):
         data = data["signals"]
     if not isinstance(data, list):

@@ -18,7 +18,7 @@ _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _FROM_SUPERSCRIPT = str.maketrans(_SUPERSCRIPTS, "0123456789")
 _TO_SUPERSCRIPT = str.maketrans("0123456789", _SUPERSCRIPTS)
 _MARKER = re.compile(f"[{_SUPERSCRIPTS}]+")
-_FOOTNOTE_LINE = re.compile(rf"^([{_SUPERSCRIPTS}]+)\s*(\S.*)$")
+_FOOTNOTE_LINE = re.compile(rf"^([{_SUPERSCRIPTS}]{{1,4}})(?![{_SUPERSCRIPTS}])\s*(\S.*)$")
 _PLAIN_FOOTNOTE_LINE = re.compile(r"^(\d{1,3})\s+(\S.*)$")
 # a plain number glued to the end of a sentence ("overzicht van.12 Het") is a lost superscript
 _GLUED_MARKER = re.compile(r"(?<=[^\W\d_][.!?])(\d{1,3})(?=\s|$)")

@@ -13,6 +13,7 @@ CSV files: a processes file has an ``id`` column; a dependencies file has ``supp
 from __future__ import annotations
 
 import csv
+import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -54,16 +55,19 @@ class VitalFile:
 
 
 # -- CSV ---------------------------------------------------------------------------------------
-def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+def _csv_rows(text: str, source: str) -> Iterator[tuple[int, list[str]]]:
     """(line number, cells) of every non-blank, non-comment line."""
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
-        yield number, next(csv.reader([line]))
+        try:
+            yield number, next(csv.reader([line]))
+        except csv.Error as exc:  # e.g. a cell longer than the csv module's field limit
+            raise InvalidInput(f"not valid CSV: {exc}", source=source, line=number) from None
 
 
 def _table(text: str, source: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    rows = list(_csv_rows(text))
+    rows = list(_csv_rows(text, source))
     if not rows:
         raise InvalidInput("the file has no header line", source=source, expected="a CSV header")
     _, header = rows[0]
@@ -83,10 +87,13 @@ def _number(cells: Mapping[str, str], name: str, source: str, line: int, *,
     if raw == "":
         return default
     try:
-        return float(raw)
+        value = float(raw)
     except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
         raise InvalidInput(f"column {name!r}: {raw!r} is not a number", source=source,
-                           line=line, expected="a number") from None
+                           line=line, expected="a finite number")
+    return value
 
 
 def _flag(cells: Mapping[str, str], name: str, source: str, line: int) -> bool | None:
@@ -136,7 +143,7 @@ def _process_patch(cells: Mapping[str, str], source: str, line: int) -> dict[str
     population = _number(cells, "population", source, line)
     serves: dict[str, Any] = {}
     if population is not None:
-        if population != int(population):
+        if not population.is_integer():
             raise InvalidInput(f"population {population:g} is not a whole number",
                                source=source, line=line)
         serves["population"] = int(population)
@@ -206,7 +213,13 @@ def _read(path: Path, text: str | None) -> str:
         raise InvalidInput("file not found", source=path, expected="an existing CSV or YAML file")
     if path.stat().st_size > MAX_BYTES:
         raise InvalidInput("file too large", source=path, expected=f"at most {MAX_BYTES} bytes")
-    return path.read_text(encoding="utf-8-sig")
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput("the file is not valid UTF-8", source=path,
+                           line=data[: exc.start].count(b"\n") + 1,
+                           expected="a CSV or YAML file saved as UTF-8") from None
 
 
 # -- the packaged catalogue ----------------------------------------------------------------------
@@ -265,7 +278,7 @@ def read_dependencies_csv(path: Path, *, text: str | None = None,
     names, rows = _table(_read(path, text), label)
     if not ({"supplier_id", "supplier"} & set(names)) or not (
             {"dependent_id", "dependent"} & set(names)):
-        raise InvalidInput("a dependencies file needs supplier_id and dependent_id columns",
+        raise InvalidInput("the header of a dependencies file needs supplier_id and dependent_id",
                            source=label, expected="columns supplier_id, dependent_id, strength, "
                            "buffer_hours_low, buffer_hours_high, onset, ...")
     deps: list[Dependency] = []

@@ -6,7 +6,7 @@ from key path to line, then translate pydantic validation errors into :class:`In
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,6 +18,8 @@ from weerbaar.errors import FieldProblem, InvalidInput
 M = TypeVar("M", bound=BaseModel)
 LineMap = dict[tuple[str | int, ...], int]
 MAX_BYTES = 20 * 1024 * 1024
+MAX_DEPTH = 100  # nesting of mappings and lists
+MAX_ALIAS_NODES = 100_000  # nodes that aliases may add to a document (the "billion laughs" bomb)
 
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
@@ -26,8 +28,19 @@ _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when avail
 class _SafeLoader(_Base):  # type: ignore[misc]
     """Safe loader that keeps keys such as ``2.1`` and ``"1"`` as strings and rejects duplicates.
 
-    Uses libyaml's parser when PyYAML was built with it; constructs only plain data types.
+    Uses libyaml's parser when PyYAML was built with it; constructs only plain data types. A value
+    that cannot be constructed (a date such as ``2021-13-45``, an integer of thousands of digits)
+    is a YAML error at that value's line, not a bare ``ValueError``.
     """
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, OverflowError) as exc:
+            value = node.value if isinstance(node, yaml.ScalarNode) else node.tag
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read {str(value)[:60]!r}: {str(exc).split(';')[0]}", node.start_mark
+            ) from None
 
 
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
@@ -36,6 +49,10 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[
         key = loader.construct_object(key_node)
         if isinstance(key, float | int) and not isinstance(key, bool):
             key = key_node.value
+        if not isinstance(key, Hashable):
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be a plain value, not a list or mapping", key_node.start_mark
+            )
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark
@@ -51,6 +68,45 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[
 
 
 _SafeLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _check_size(root: yaml.Node, path: Path) -> None:
+    """Refuse a node tree nested deeper than MAX_DEPTH, with an alias that contains itself, or
+    whose aliases add more than MAX_ALIAS_NODES nodes; walks each distinct node once."""
+    done: dict[int, tuple[int, int]] = {}  # node -> (nodes with aliases expanded, depth)
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        line = node.start_mark.line + 1
+        if finished:
+            open_nodes.discard(key)
+            below = [done[id(c)] for c in _children(node)]
+            size = 1 + sum(n for n, _ in below)
+            depth = 1 + max((d for _, d in below), default=0)
+            if depth > MAX_DEPTH:
+                raise InvalidInput("nested too deeply", source=path, line=line,
+                                   expected=f"at most {MAX_DEPTH} levels of mappings and lists")
+            if size - len(done) > MAX_ALIAS_NODES:
+                raise InvalidInput("aliases expand the document too much", source=path, line=line,
+                                   expected=f"aliases adding at most {MAX_ALIAS_NODES:,} values")
+            done[key] = (size, depth)
+        elif key in open_nodes:
+            raise InvalidInput("an alias refers to a value that contains it", source=path,
+                               line=line, expected="no recursive aliases")
+        elif key not in done:
+            open_nodes.add(key)
+            stack.append((node, True))
+            stack.extend((c, False) for c in _children(node))
 
 
 def _lines(node: yaml.Node, path: tuple[str | int, ...], out: LineMap) -> None:
@@ -73,11 +129,19 @@ def read_yaml(path: Path, *, text: str | None = None) -> tuple[Any, LineMap]:
             raise InvalidInput("file not found", source=path, expected="an existing YAML file")
         if path.stat().st_size > MAX_BYTES:
             raise InvalidInput("file too large", source=path, expected=f"at most {MAX_BYTES} bytes")
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidInput("the file is not valid UTF-8", source=path,
+                               line=raw[: exc.start].count(b"\n") + 1,
+                               expected="a YAML file saved as UTF-8") from None
     try:
         loader = _SafeLoader(text)
         try:
             node = loader.get_single_node()  # parse once: the node tree keeps every line
+            if node is not None:
+                _check_size(node, path)
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
@@ -87,6 +151,12 @@ def read_yaml(path: Path, *, text: str | None = None) -> tuple[Any, LineMap]:
         raise InvalidInput(
             f"not valid YAML: {exc.problem or exc}", source=path, line=line,
             expected="well-formed YAML",
+        ) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        raise InvalidInput(
+            f"not valid YAML: character #x{exc.character:04x} is not allowed ({exc.reason})"
+            if isinstance(exc.character, int) else f"not valid YAML: {exc.reason}",
+            source=path, line=text[: exc.position].count("\n") + 1, expected="well-formed YAML",
         ) from None
     except yaml.YAMLError as exc:
         raise InvalidInput(f"not valid YAML: {exc}", source=path) from None
