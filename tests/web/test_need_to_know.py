@@ -798,3 +798,60 @@ def test_scheme_without_a_used_marking_is_refused(
     assert "'secret'" in err and "markings the new scheme lacks" in " ".join(err.split())
     assert main(["classification", "show", "--db", str(db)]) == 0
     assert "public < internal < confidential < secret" in capsys.readouterr().out
+
+
+# --- markings in the forms ----------------------------------------------------------------------
+
+def _form(client: TestClient, url: str) -> tuple[dict[str, str], list[str]]:
+    """The form's input values, and the markings its marking choice offers."""
+    page_html = client.get(url).text
+    values = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page_html))
+    select = re.search(r'<select id="marking" name="marking">(.*?)</select>', page_html, re.S)
+    assert select is not None, "the form offers no marking"
+    return values, re.findall(r'<option value="([^"]+)"', select.group(1))
+
+
+def test_the_score_form_offers_markings_up_to_the_clearance_and_sets_one(fresh: Site) -> None:
+    unmarked = "flooding-coast"
+    url = f"/cycles/{DRAFT}/scenarios/{unmarked}/edit"
+    values, offered = _form(fresh("lowan"), url)
+    assert offered == ["public", "internal"]
+    # saving with the marking left as shown keeps the scenario unmarked (no silent change)
+    values["likelihood-reasoning"] = "ongewijzigde rubricering"
+    assert fresh("lowan").post(url, data={**values, "marking": "internal"},
+                               follow_redirects=False).status_code == 303
+    assert _stored(fresh, unmarked).marking is None
+    # above the own clearance: refused, nothing written
+    values, _ = _form(fresh("lowan"), url)
+    refused = fresh("lowan").post(url, data={**values, "marking": "secret"},
+                                  follow_redirects=False)
+    assert refused.status_code == 403 and "above" in refused.text
+    assert _stored(fresh, unmarked).marking is None
+    # within it: set, and the scenario disappears for the low viewer
+    values, offered = _form(fresh("high"), url)
+    assert offered == ["public", "internal", "confidential", "secret"]
+    assert fresh("high").post(url, data={**values, "marking": "confidential"},
+                              follow_redirects=False).status_code == 303
+    assert _stored(fresh, unmarked).marking == "confidential"
+    assert fresh("low").get(f"{CYCLE_API}/scenarios/{unmarked}").status_code == 404
+    listing = fresh("high").get(f"/cycles/{DRAFT}/scenarios").text
+    assert re.search(r"flooding-coast.*?<td class=\"marking\">confidential</td>", listing, re.S)
+
+
+def test_the_review_form_sets_a_marking(fresh: Site) -> None:
+    theme = "natural-disasters"
+    url = f"/cycles/{DRAFT}/reviews/{theme}"
+    values, offered = _form(fresh("high"), url)
+    assert "secret" in offered
+    form = {**values, "marking": "secret"}
+    page_html = fresh("high").get(url).text
+    for name, content in re.findall(r'<textarea id="([^"]+)" name="[^"]+"[^>]*>(.*?)</textarea>',
+                                 page_html, re.S):
+        form.setdefault(name, html.unescape(content))
+    before = get(fresh.store, DRAFT, "review", theme).item
+    response = fresh("high").post(url, data=form, follow_redirects=False)
+    assert response.status_code == 303, response.text[:300]
+    after = get(fresh.store, DRAFT, "review", theme).item
+    assert after.model_copy(update={"marking": None}) == before  # only the marking changed
+    assert get(fresh.store, DRAFT, "review", theme).item.marking == "secret"
+    assert fresh("low").get(f"{CYCLE_API}/reviews/{theme}").json()["revision"] == 0

@@ -29,7 +29,7 @@ from weerbaar.methods.registry import get_profile, profile_names
 from weerbaar.services import auth
 from weerbaar.services.compare import compare
 from weerbaar.services.reviews import review_of
-from weerbaar.services.visibility import keep_hidden_review
+from weerbaar.services.visibility import check_marking_allowed, keep_hidden_review
 from weerbaar.store import add, diff, get, get_cycle, history, save
 from weerbaar.store import expert_sessions as sessions
 from weerbaar.web.access import cleared, log_scenario, refuse_hidden_review, visible_session
@@ -139,7 +139,7 @@ def scenario_list(request: Request, cycle: str, store: StoreDep, viewer: ViewerD
     log_workspace(store, user, cycle, "page", workspace)
     return page(request, "scenarios.html", viewer=viewer, cycle=get_cycle(store, cycle),
                 scenarios=workspace.scenarios, positions=positions,
-                themes={t.id: t for t in workspace.themes})
+                themes={t.id: t for t in workspace.themes}, **_markings(store, clearance))
 
 
 @router.get("/cycles/{cycle}/scenarios/{scenario}")
@@ -154,7 +154,8 @@ def scenario_detail(request: Request, cycle: str, scenario: str, store: StoreDep
     log_scenario(store, user, cycle, "page", stored.item)
     return page(request, "scenario.html", viewer=viewer, cycle=get_cycle(store, cycle),
                 stored=stored, s=stored.item, profile=profile, revisions=revisions,
-                changes=changes, a=a, b=b, may_edit=user.may(Role.ANALYST, cycle))
+                changes=changes, a=a, b=b, may_edit=user.may(Role.ANALYST, cycle),
+                **_markings(store, clearance))
 
 
 def _form_scenario(form: dict[str, str], profile: Any, base: dict[str, Any]) -> dict[str, Any]:
@@ -218,6 +219,14 @@ def _editable(store: Any, cycle: str) -> Any:
     return found
 
 
+def _markings(store: Any, clearance: str) -> dict[str, Any]:
+    """What pages need to show markings and offer them in forms: the scheme, and the markings
+    the user may give (up to their clearance)."""
+    scheme = scheme_of(store)
+    return {"scheme": scheme,
+            "markings": [m for m in scheme.levels if scheme.allows(clearance, m)]}
+
+
 @router.get("/cycles/{cycle}/scenarios/{scenario}/edit")
 def scenario_edit(request: Request, cycle: str, scenario: str, store: StoreDep,
                   viewer: ViewerDep) -> Response:
@@ -228,7 +237,8 @@ def scenario_edit(request: Request, cycle: str, scenario: str, store: StoreDep,
     log_scenario(store, user, cycle, "page", stored.item)
     return page(request, "score.html", viewer=viewer, cycle=found,
                 s=stored.item, profile=profile, values=_typed(stored.item, profile),
-                revision=stored.revision, errors={}, conflict=None)
+                revision=stored.revision, errors={}, conflict=None,
+                **_markings(store, clearance))
 
 
 @router.post("/cycles/{cycle}/scenarios/{scenario}/edit")
@@ -245,9 +255,13 @@ async def scenario_save(request: Request, cycle: str, scenario: str, store: Stor
     errors: dict[str, str] = {}
     conflict = None
     try:
-        resolved = resolve_scenario(_form_scenario(form, profile, base), profile,
-                                    workspace.themes, source="form")
+        raw = _form_scenario(form, profile, base)
+        if form.get("marking") and form["marking"] != scheme_of(store).effective(
+                stored.item.marking):  # an unchanged choice leaves an unmarked item unmarked
+            raw["marking"] = form["marking"]
+        resolved = resolve_scenario(raw, profile, workspace.themes, source="form")
         resolved = resolved.model_copy(update={"experts": stored.item.experts})
+        check_marking_allowed(scheme_of(store), clearance, resolved.marking)
         save(store, cycle, resolved, expected_revision=expected, actor=user.username,
              reason=form.get("reason") or None)
         return RedirectResponse(f"/cycles/{cycle}/scenarios/{scenario}?saved=1", status_code=303)
@@ -272,7 +286,7 @@ async def scenario_save(request: Request, cycle: str, scenario: str, store: Stor
                 s=visible_item(store, cycle, "scenario", scenario, clearance).item,
                 profile=profile, values=form,
                 revision=expected if conflict is None else latest.revision, errors=errors,
-                conflict=conflict, typed_revision=expected)
+                conflict=conflict, typed_revision=expected, **_markings(store, clearance))
 
 
 @router.get("/cycles/{cycle}/sessions")
@@ -382,7 +396,8 @@ def review_page(request: Request, cycle: str, theme: str, store: StoreDep,
                 review=review, revision=revision, parts=list(ReviewPart),
                 answers=list(Answer), verdicts=list(Verdict),
                 generic=t.kind is ThemeKind.GENERIC, may_edit=user.may(Role.ANALYST, cycle),
-                may_judge=user.may(Role.COORDINATOR, cycle), error=None)
+                may_judge=user.may(Role.COORDINATOR, cycle), error=None,
+                **_markings(store, clearance))
 
 
 def _review_from_form(form: dict[str, str], current: ThemeReview) -> ThemeReview:
@@ -415,6 +430,8 @@ def _review_from_form(form: dict[str, str], current: ThemeReview) -> ThemeReview
         old = getattr(current, name)
         data[name] = {"answer": form.get(name, old.answer.value),
                       "reasoning": form.get(f"{name}-reasoning", old.reasoning or "") or None}
+    if form.get("marking"):
+        data["marking"] = form["marking"]
     if "verdict" in form:
         data["verdict"] = form["verdict"] or None
     if "verdict-reasoning" in form:
@@ -442,9 +459,12 @@ async def review_save(request: Request, cycle: str, theme: str, store: StoreDep,
     if stored and not revision:  # above the clearance: as if the theme had no review
         refuse_hidden_review(cycle, theme, expected)
     reason = form.get("reason") or None
+    if form.get("marking") == scheme_of(store).effective(current.marking):
+        form.pop("marking")  # an unchanged choice leaves an unmarked review unmarked
     try:
         review = keep_hidden_review(whole, _review_from_form(form, current), current,
-                                    marking_given=False)
+                                    marking_given=bool(form.get("marking")))
+        check_marking_allowed(scheme_of(store), clearance, review.marking)
         if review.verdict != current.verdict or \
                 review.verdict_reasoning != current.verdict_reasoning:
             need(viewer, Role.COORDINATOR, cycle)
@@ -463,7 +483,8 @@ async def review_save(request: Request, cycle: str, theme: str, store: StoreDep,
                     viewer=viewer, cycle=get_cycle(store, cycle), theme=t, review=current,
                     revision=shown, parts=list(ReviewPart), answers=list(Answer),
                     verdicts=list(Verdict), generic=t.kind is ThemeKind.GENERIC, may_edit=True,
-                    may_judge=user.may(Role.COORDINATOR, cycle), error=str(exc), typed=form)
+                    may_judge=user.may(Role.COORDINATOR, cycle), error=str(exc), typed=form,
+                    **_markings(store, clearance))
     return RedirectResponse(f"/cycles/{cycle}/reviews/{theme}?saved=1", status_code=303)
 
 
@@ -474,7 +495,8 @@ def measure_list(request: Request, cycle: str, store: StoreDep, viewer: ViewerDe
     log_reads(store, user, cycle, "page", [m for m in marked_items(workspace, scheme_of(store))
                                            if m.kind == "measure"])
     return page(request, "measures.html", viewer=viewer, cycle=get_cycle(store, cycle),
-                measures=workspace.measures, themes={t.id: t for t in workspace.themes})
+                measures=workspace.measures, themes={t.id: t for t in workspace.themes},
+                **_markings(store, clearance))
 
 
 @router.get("/cycles/{cycle}/compare")
