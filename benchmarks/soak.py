@@ -30,9 +30,7 @@ import asyncio
 import json
 import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -43,6 +41,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
+from webserver import free_port, start_server, stop_server
 
 from weerbaar.errors import NotFound
 from weerbaar.services import auth
@@ -58,10 +57,6 @@ MIX = {"dashboard": 10, "cycles": 10, "scenarios": 10, "scenario": 15, "scenario
        "measures": 10, "diagram": 10, "add-measure": 12, "edit-scenario": 13}
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def percentile(values: list[float], q: int) -> float:
@@ -113,32 +108,8 @@ def prepare(url: str, users: int) -> list[str]:
 # --- the server ---------------------------------------------------------------------------------
 
 
-def start_server(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
-    with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "weerbaar.cli", "serve", "--db", url,
-                                 "--host", "127.0.0.1", "--port", str(port)],
-                                stdout=out, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"the server stopped:\n{log.read_text()}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    proc.terminate()
-    raise SystemExit(f"the server did not start within 60 s:\n{log.read_text()}")
 
 
-def stop_server(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=15)
 
 
 # --- the load -----------------------------------------------------------------------------------

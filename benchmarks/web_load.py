@@ -18,16 +18,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from webserver import free_port, start_server, stop_server
 
 from weerbaar.domain import CycleKind
 from weerbaar.services import auth
@@ -61,29 +59,8 @@ def build_database(path: Path, scenarios: int) -> None:
         store.dispose()
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
-def start_server(db: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
-    with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "weerbaar.cli", "serve", "--db", str(db),
-                                 "--host", "127.0.0.1", "--port", str(port)],
-                                stdout=out, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"the server stopped:\n{log.read_text()}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    proc.terminate()
-    raise SystemExit(f"the server did not start within 60 s:\n{log.read_text()}")
 
 
 @dataclass
@@ -199,12 +176,7 @@ def main() -> None:
                                         clients=args.clients, duration=args.duration,
                                         cookies=cookies))
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=15)
+            stop_server(proc)
         problems = [line for line in (folder / "server.log").read_text(errors="replace")
                     .splitlines() if "Error" in line or "Exception" in line]
         if problems:

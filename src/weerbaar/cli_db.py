@@ -53,9 +53,10 @@ def _clearance(store: Any, clearance: str | None) -> str | None:
     """``--clearance``, checked against the store's classification scheme."""
     if clearance is None:
         return None
-    from weerbaar.services.visibility import check_level, scheme
+    from weerbaar.services.visibility import check_level
+    from weerbaar.store.settings import classification_scheme
 
-    return check_level(scheme(store), clearance, "--clearance")
+    return check_level(classification_scheme(store), clearance, "--clearance")
 
 
 def _open(db: str | None):  # type: ignore[no-untyped-def]

@@ -102,13 +102,30 @@ def redact_workspace(workspace: Workspace, scheme: ClassificationScheme, clearan
                                         "reviews": reviews})
 
 
+def beside_child(base: Workspace, child: Workspace, child_seen: Workspace) -> Workspace:
+    """A parent cycle's workspace (already redacted) as shown beside its child: scenarios hidden
+    in the child (``child`` whole, ``child_seen`` as the reader sees it) are left out of the
+    parent too, so an old position does not show a scenario whose marking was raised since."""
+    hidden = {s.id for s in child.scenarios} - {s.id for s in child_seen.scenarios}
+    if not hidden:
+        return base
+    return base.model_copy(update={"scenarios": tuple(s for s in base.scenarios
+                                                      if s.id not in hidden)})
+
+
+def scenario_markings(scenario: Scenario, scheme: ClassificationScheme) -> Iterator[Marked]:
+    """A scenario and its experts' scores with their effective markings."""
+    yield Marked("scenario", scenario.id, scheme.effective(scenario.marking))
+    for e in scenario.experts:
+        yield Marked("score", f"{scenario.id}/{e.expert}",
+                     scheme.combined(scenario.marking, e.marking))
+
+
 def marked_items(workspace: Workspace, scheme: ClassificationScheme,
                  signals: Sequence[Signal] = ()) -> Iterator[Marked]:
     """Every marked item of a workspace (and signals) with its effective marking."""
     for s in workspace.scenarios:
-        yield Marked("scenario", s.id, scheme.effective(s.marking))
-        for e in s.experts:
-            yield Marked("score", f"{s.id}/{e.expert}", scheme.combined(s.marking, e.marking))
+        yield from scenario_markings(s, scheme)
     for r in workspace.reviews:
         yield Marked("review", r.theme, scheme.effective(r.marking))
     for m in workspace.measures:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from weerbaar.domain import Language, Verdict
+from weerbaar.domain.need_to_know import beside_child
 from weerbaar.methods.assessment import assess
 from weerbaar.store import CycleComparison, Store, compare_cycles, cycle_workspace
 
@@ -74,11 +75,8 @@ def compare(store: Store, base: str | None, cycle: str, *, diagram: Path | None 
         return CompareResult(comparison)
     new_ws, new_profile = cycle_workspace(store, cycle, clearance=clearance)
     old_ws, old_profile = cycle_workspace(store, comparison.base, clearance=clearance)
-    if clearance is not None:  # a scenario hidden in the cycle is not shown by its old self
-        hidden = ({s.id for s in cycle_workspace(store, cycle)[0].scenarios}
-                  - {s.id for s in new_ws.scenarios})
-        old_ws = old_ws.model_copy(update={"scenarios": tuple(
-            s for s in old_ws.scenarios if s.id not in hidden)})
+    if clearance is not None:
+        old_ws = beside_child(old_ws, cycle_workspace(store, cycle)[0], new_ws)
     after = assess(new_ws.scenarios, new_profile, title=new_ws.title)
     before = assess(old_ws.scenarios, old_profile, title=old_ws.title)
     reasons = {i.key: i.reasons for i in comparison.items if i.kind == "scenario"}

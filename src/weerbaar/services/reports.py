@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from weerbaar.domain import CycleKind, Language, Workspace
-from weerbaar.domain.need_to_know import highest_marking
+from weerbaar.domain.need_to_know import beside_child, highest_marking
 from weerbaar.errors import InvalidInput
 from weerbaar.methods.assessment import assess
 from weerbaar.methods.priority import priority_list
@@ -77,11 +77,8 @@ def _parent(store: Store, key: str, clearance: str | None,
     if comparison.base is None:
         return None, None
     ws, profile = cycle_workspace(store, comparison.base, clearance=clearance)
-    if clearance is not None:  # a scenario hidden in the cycle is not shown by its old self
-        hidden = ({s.id for s in cycle_workspace(store, key)[0].scenarios}
-                  - {s.id for s in current_ws.scenarios})
-        ws = ws.model_copy(update={"scenarios": tuple(s for s in ws.scenarios
-                                                      if s.id not in hidden)})
+    if clearance is not None:
+        ws = beside_child(ws, cycle_workspace(store, key)[0], current_ws)
     base = get_cycle(store, comparison.base)
     old_reviews = {r.theme: r.verdict for r in ws.reviews}
     verdicts = tuple((r.theme, old_reviews.get(r.theme), r.verdict) for r in current_ws.reviews

@@ -15,7 +15,6 @@ from weerbaar.domain import (
     ReviewSection,
     Scenario,
     ThemeReview,
-    User,
     Workspace,
 )
 from weerbaar.domain.need_to_know import Marked, audited_items, marked_items
@@ -24,16 +23,6 @@ from weerbaar.errors import InvalidInput, PermissionDenied
 from weerbaar.store import Store, audit
 from weerbaar.store.core import utcnow
 from weerbaar.store.settings import classification_scheme
-
-
-def scheme(store: Store) -> ClassificationScheme:
-    return classification_scheme(store)
-
-
-def clearance_of(store: Store, user: User, cycle: str | None, *,
-                 within: ClassificationScheme | None = None) -> str:
-    """The marking up to which ``user`` may see ``cycle``'s content."""
-    return user.clearance_for(cycle, within or scheme(store))
 
 
 def check_level(within: ClassificationScheme, level: str, option: str) -> str:
@@ -96,7 +85,7 @@ def log_reads(store: Store, *, actor: str, cycle: str, channel: str, items: Iter
               within: ClassificationScheme | None = None) -> int:
     """Write one read-log entry per item marked at or above ``audit_reads_from``; returns how
     many were written. ``channel``: page, api, search, export, report."""
-    chosen = within or scheme(store)
+    chosen = within or classification_scheme(store)
     found = audited_items(items, chosen)
     if not found:
         return 0
@@ -114,6 +103,6 @@ def log_workspace_reads(store: Store, *, actor: str, cycle: str, channel: str,
                         workspace: Workspace, signals: Iterable[Signal] = (),
                         within: ClassificationScheme | None = None) -> int:
     """``log_reads`` for everything a (redacted) workspace and signals hold."""
-    chosen = within or scheme(store)
+    chosen = within or classification_scheme(store)
     return log_reads(store, actor=actor, cycle=cycle, channel=channel,
                      items=marked_items(workspace, chosen, tuple(signals)), within=chosen)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import NoReturn
 
 from weerbaar.domain import ExpertSession, Role, Scenario, User
-from weerbaar.domain.need_to_know import Marked
+from weerbaar.domain.need_to_know import scenario_markings
 from weerbaar.errors import Conflict, NotFound
 from weerbaar.store import Store
 from weerbaar.store import expert_sessions as sessions
@@ -43,8 +43,4 @@ def refuse_hidden_review(cycle: str, theme: str, expected_revision: int) -> NoRe
 
 def log_scenario(store: Store, user: User, cycle: str, channel: str, scenario: Scenario) -> None:
     """Log the read of a scenario and the experts' scores shown with it (when marked so)."""
-    within = scheme_of(store)
-    log_reads(store, user, cycle, channel, [
-        Marked("scenario", scenario.id, within.effective(scenario.marking)),
-        *(Marked("score", f"{scenario.id}/{e.expert}",
-                 within.combined(scenario.marking, e.marking)) for e in scenario.experts)])
+    log_reads(store, user, cycle, channel, scenario_markings(scenario, scheme_of(store)))

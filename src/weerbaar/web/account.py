@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Header, Request, Response
+from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
@@ -24,6 +24,8 @@ from weerbaar.web.admin import WRONG_PASSWORD, safe_next
 from weerbaar.web.deps import (
     COOKIE,
     PASSWORD_PAGE,
+    CsrfHeader,
+    FormText,
     StoreDep,
     Viewer,
     ViewerDep,
@@ -36,8 +38,6 @@ from weerbaar.web.render import language, page
 
 api_router = APIRouter(prefix="/api/v1", tags=["api"])
 pages_router = APIRouter(include_in_schema=False)
-CsrfHeader = Annotated[str | None, Header(alias="X-CSRF-Token")]
-FormText = Annotated[str, Form()]
 
 
 class PasswordChange(BaseModel):

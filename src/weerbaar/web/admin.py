@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Header, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
@@ -25,13 +25,21 @@ from weerbaar.errors import (
 from weerbaar.services import auth
 from weerbaar.store import list_cycles
 from weerbaar.store.accounts import list_users
-from weerbaar.web.deps import StoreDep, Viewer, ViewerDep, check_csrf, client_of, logged_in, need
+from weerbaar.web.deps import (
+    CsrfHeader,
+    FormText,
+    StoreDep,
+    Viewer,
+    ViewerDep,
+    check_csrf,
+    client_of,
+    logged_in,
+    need,
+)
 from weerbaar.web.render import page
 
 api_router = APIRouter(prefix="/api/v1", tags=["api"])
 pages_router = APIRouter(include_in_schema=False)
-CsrfHeader = Annotated[str | None, Header(alias="X-CSRF-Token")]
-FormText = Annotated[str, Form()]
 USERS_PAGE = "/admin/users"
 WRONG_PASSWORD = "wrong password"
 

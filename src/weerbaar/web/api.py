@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi import Path as PathParameter
 from pydantic import BaseModel, Field
 
@@ -20,7 +20,7 @@ from weerbaar.domain import (
     ThemeKind,
     ThemeReview,
 )
-from weerbaar.domain.need_to_know import Marked, marked_items
+from weerbaar.domain.need_to_know import Marked, scenario_markings
 from weerbaar.errors import InvalidInput, NotAuthenticated
 from weerbaar.io.workspace import resolve_expert_score, resolve_scenario
 from weerbaar.io.workspace_export import scenario_to_input
@@ -46,6 +46,7 @@ from weerbaar.store import expert_sessions as sessions
 from weerbaar.web.access import cleared, log_scenario, refuse_hidden_review, visible_session
 from weerbaar.web.deps import (
     COOKIE,
+    CsrfHeader,
     StoreDep,
     ViewerDep,
     check_csrf,
@@ -64,7 +65,6 @@ from weerbaar.web.views import (
 )
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
-CsrfHeader = Annotated[str | None, Header(alias="X-CSRF-Token")]
 # a database id: larger numbers cannot name a session (and SQLite cannot even look them up)
 SessionId = Annotated[int, PathParameter(ge=1, le=2**31 - 1, description="The session's number")]
 
@@ -184,12 +184,13 @@ def api_diagram(cycle: str, viewer: ViewerDep, store: StoreDep, lang: str = "en"
 def api_scenarios(cycle: str, viewer: ViewerDep, store: StoreDep) -> list[dict[str, Any]]:
     user, clearance = cleared(viewer, store, Role.VIEWER, cycle)
     workspace, profile = workspace_of(store, cycle, clearance=clearance)
+    within = scheme_of(store)
     out = [{"id": s.id, "title": s.title, "theme": s.theme, "type": s.type.value,
-            "marking": scheme_of(store).effective(s.marking),
+            "marking": within.effective(s.marking),
             "revision": get(store, cycle, "scenario", s.id).revision,
             "scores": scenario_to_input(s, profile)} for s in workspace.scenarios]
-    log_reads(store, user, cycle, "api", (m for m in marked_items(workspace, scheme_of(store))
-                                          if m.kind in ("scenario", "score")))
+    log_reads(store, user, cycle, "api",
+              (m for s in workspace.scenarios for m in scenario_markings(s, within)))
     return out
 
 

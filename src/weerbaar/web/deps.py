@@ -6,7 +6,7 @@ import hmac
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Form, Header, Request
 
 from weerbaar.domain import Role, User
 from weerbaar.errors import NotAuthenticated, PasswordChangeRequired, PermissionDenied
@@ -65,6 +65,8 @@ def need(viewer: Viewer, role: Role, cycle: str | None) -> User:
 
 StoreDep = Annotated[Store, Depends(get_store)]
 ViewerDep = Annotated[Viewer, Depends(get_viewer)]
+CsrfHeader = Annotated[str | None, Header(alias=CSRF_HEADER)]  # API writes
+FormText = Annotated[str, Form()]  # a text field of a page's form
 
 
 def logged_in(viewer: Viewer) -> User:

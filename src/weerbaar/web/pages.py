@@ -35,6 +35,7 @@ from weerbaar.store import expert_sessions as sessions
 from weerbaar.web.access import cleared, log_scenario, refuse_hidden_review, visible_session
 from weerbaar.web.deps import (
     COOKIE,
+    FormText,
     StoreDep,
     Viewer,
     ViewerDep,
@@ -58,7 +59,6 @@ from weerbaar.web.views import (
 
 router = APIRouter(include_in_schema=False)
 PRE_CSRF = "weerbaar_login_csrf"
-FormText = Annotated[str, Form()]
 Bounds = ("ev", "ll", "ul")
 
 

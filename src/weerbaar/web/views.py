@@ -17,7 +17,7 @@ from dataclasses import replace
 from typing import Any, TypeVar
 
 from weerbaar.domain import ClassificationScheme, Cycle, Language, User, Workspace
-from weerbaar.domain.need_to_know import Marked, marked_items
+from weerbaar.domain.need_to_know import Marked, beside_child
 from weerbaar.errors import NotFound
 from weerbaar.methods.assessment import assess
 from weerbaar.methods.profile import MethodProfile
@@ -25,6 +25,7 @@ from weerbaar.methods.residual import residual_scenarios
 from weerbaar.methods.results import Assessment, ScenarioResult
 from weerbaar.reports.diagram import theme_colours
 from weerbaar.services.visibility import log_reads as record_reads
+from weerbaar.services.visibility import log_workspace_reads
 from weerbaar.store import Store, audit, cycle_workspace, get, get_cycle, list_cycles
 from weerbaar.store.documents import Stored
 from weerbaar.store.settings import classification_scheme
@@ -139,9 +140,9 @@ def log_reads(store: Store, user: User, cycle: str, channel: str, items: Iterabl
 
 def log_workspace(store: Store, user: User, cycle: str, channel: str, workspace: Workspace,
                   token: Token | None = None) -> None:
-    scheme = scheme_of(store, token)
-    record_reads(store, actor=user.username, cycle=cycle, channel=channel,
-                 items=marked_items(workspace, scheme), within=scheme)
+    """``log_reads`` for everything a (redacted) workspace holds."""
+    log_workspace_reads(store, actor=user.username, cycle=cycle, channel=channel,
+                        workspace=workspace, within=scheme_of(store, token))
 
 
 def _point(r: ScenarioResult) -> dict[str, Any] | None:
@@ -189,11 +190,8 @@ def _diagram_data(store: Store, cycle: str, lang: Language, token: Token,
     parent = get_cycle(store, cycle).parent
     if parent is not None:
         base_ws, base_profile = workspace_of(store, parent, token, clearance=clearance)
-        if clearance is not None:  # a scenario hidden in the cycle is not shown by its old self
-            hidden = ({s.id for s in workspace_of(store, cycle, token)[0].scenarios}
-                      - {s.id for s in workspace.scenarios})
-            base_ws = base_ws.model_copy(update={"scenarios": tuple(
-                s for s in base_ws.scenarios if s.id not in hidden)})
+        if clearance is not None:
+            base_ws = beside_child(base_ws, workspace_of(store, cycle, token)[0], workspace)
         parent_points = _points(assess(base_ws.scenarios, base_profile))
     colours = theme_colours(workspace.themes)
     interests = {}
