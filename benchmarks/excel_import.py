@@ -34,7 +34,10 @@ from weerbaar.io.excel import read_workbook, write_workbook
 from weerbaar.methods.profile import CriterionKind, MethodProfile
 from weerbaar.methods.registry import get_profile
 from weerbaar.services.excel import import_workbook
+from weerbaar.services.viewer import Viewer
 from weerbaar.store import open_store, upgrade
+
+AS_BENCH = Viewer.operator("bench")
 
 TARGET = 3.0
 _VALUES = {"fatalities": ("fatalities", 1, 20_000), "persons": ("persons", 1, 100_000),
@@ -128,7 +131,7 @@ def main() -> None:
             store = open_store(str(folder / f"bench-{next(counter)}.db"), check_schema=False)
             upgrade(store.engine)
             start = time.perf_counter()
-            import_workbook(store, book, key="bench", kind=CycleKind.RISK_ANALYSIS, actor="bench")
+            import_workbook(store, AS_BENCH, book, key="bench", kind=CycleKind.RISK_ANALYSIS)
             timings.append(time.perf_counter() - start)
             store.dispose()
 

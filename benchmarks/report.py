@@ -21,7 +21,10 @@ from pathlib import Path
 from weerbaar.domain import CycleKind, Workspace
 from weerbaar.io import load_workspace
 from weerbaar.services.reports import UncertaintyOptions, write_report
+from weerbaar.services.viewer import Viewer
 from weerbaar.store import apply_workspace, clone_cycle, freeze_cycle, import_workspace, open_store, upgrade
+
+AS_BENCH = Viewer.operator("bench")
 
 FORMATS = ("html", "docx", "pdf", "xlsx")
 
@@ -54,9 +57,9 @@ def main() -> None:
         base = scaled(load_workspace("example:nvs-2019"), args.scenarios)
         current = scaled(load_workspace("example:midterm-2021"), args.scenarios)
         import_workspace(store, base, key="base", kind=CycleKind.STRATEGY, actor="bench")
-        freeze_cycle(store, "base", actor="bench")
-        clone_cycle(store, "base", "bench", kind=CycleKind.MIDTERM_REVIEW, actor="bench")
-        apply_workspace(store, "bench", current, actor="bench", reason="benchmark")
+        freeze_cycle(store, AS_BENCH, "base")
+        clone_cycle(store, AS_BENCH, "base", "bench", kind=CycleKind.MIDTERM_REVIEW)
+        apply_workspace(store, AS_BENCH, "bench", current, reason="benchmark")
         unc = UncertaintyOptions(samples=args.uncertainty, seed=1) if args.uncertainty else None
         runs = []
         for repeat in range(args.repeats):

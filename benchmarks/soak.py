@@ -44,10 +44,13 @@ from sqlalchemy.engine import make_url
 from webserver import free_port, start_server, stop_server
 
 from weerbaar.errors import NotFound
-from weerbaar.services import auth
+from weerbaar.services import accounts
 from weerbaar.services.cycles import load_examples
+from weerbaar.services.viewer import Viewer
 from weerbaar.store import Store, audit, get, history, open_store, upgrade
 from weerbaar.store.schema import measures, reviews, revisions, scenarios
+
+AS_SOAK = Viewer.operator("soak")
 
 CYCLE = "midterm-2021"
 PASSWORD = "soak-password-for-analysts"
@@ -94,12 +97,12 @@ def prepare(url: str, users: int) -> list[str]:
     store = open_store(url, check_schema=False)
     try:
         upgrade(store.engine)
-        load_examples(store, actor="soak")
+        load_examples(store, AS_SOAK)
         names = [f"soak{n:02d}" for n in range(1, users + 1)]
         for name in names:
-            auth.add_user(store, name, PASSWORD, actor="soak")
-            auth.grant(store, name, "analyst", actor="soak")
-        auth.ensure_admin(store)
+            accounts.add_user(store, AS_SOAK, name, PASSWORD)
+            accounts.grant(store, AS_SOAK, name, "analyst")
+        accounts.ensure_admin(store, AS_SOAK)
         return names
     finally:
         store.dispose()

@@ -28,9 +28,12 @@ import httpx
 from webserver import free_port, start_server, stop_server
 
 from weerbaar.domain import CycleKind
-from weerbaar.services import auth
+from weerbaar.services import accounts
 from weerbaar.services.cycles import load_examples
+from weerbaar.services.viewer import Viewer
 from weerbaar.store import cycle_workspace, import_workspace, open_store, upgrade
+
+AS_BENCH = Viewer.operator("bench")
 
 KEY = "bench"
 USER, PASSWORD = "bench", "bench-password-for-load"
@@ -42,7 +45,7 @@ def build_database(path: Path, scenarios: int) -> None:
     store = open_store(str(path), check_schema=False)
     try:
         upgrade(store.engine)
-        load_examples(store, actor="bench")
+        load_examples(store, AS_BENCH)
         workspace, profile = cycle_workspace(store, "midterm-2021")
         base = workspace.scenarios
         copies = []
@@ -53,8 +56,8 @@ def build_database(path: Path, scenarios: int) -> None:
         import_workspace(store, workspace.model_copy(update={"scenarios": tuple(copies)}),
                          key=KEY, kind=CycleKind.RISK_ANALYSIS, actor="bench",
                          title=f"Load test: {scenarios} scenarios", profile=profile)
-        auth.add_user(store, USER, PASSWORD, actor="bench")
-        auth.grant(store, USER, "analyst", actor="bench")
+        accounts.add_user(store, AS_BENCH, USER, PASSWORD)
+        accounts.grant(store, AS_BENCH, USER, "analyst")
     finally:
         store.dispose()
 

@@ -16,8 +16,11 @@ from pathlib import Path
 from weerbaar.domain import Language, ThemeKind, Workspace
 from weerbaar.io import load_workspace
 from weerbaar.services.cycles import load_examples
-from weerbaar.services.reports import ReportRun, write_report
+from weerbaar.services.reports import ReportRun, build_report
+from weerbaar.services.viewer import Viewer
 from weerbaar.store import open_store, upgrade
+
+AS_TEST = Viewer.operator("test")
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -37,25 +40,32 @@ def example_db() -> str:
     db = workdir() / "examples.db"
     store = open_store(str(db), check_schema=False)
     upgrade(store.engine)
-    load_examples(store, actor="test")
+    load_examples(store, AS_TEST)
     store.dispose()
     return str(db)
 
 
 @cache
 def example_reports(lang: Language, kind: str = "review") -> ReportRun:
-    """The example midterm review in every format, in ``lang``."""
+    """The example midterm review in every format, in ``lang`` (written to a folder too)."""
     store = open_store(example_db())
     try:
-        return write_report(store, "midterm-2021", out=workdir() / f"{kind}-{lang}",
-                            formats="html,docx,pdf,xlsx", kind=kind, lang=lang,
-                            report_date=REPORT_DATE)
+        run = build_report(store, AS_TEST, "midterm-2021", formats="html,docx,pdf,xlsx",
+                           kind=kind, lang=lang, report_date=REPORT_DATE)
     finally:
         store.dispose()
+    folder = workdir() / f"{kind}-{lang}"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in run.files.items():
+        (folder / name).write_bytes(content)
+    return run
 
 
 def path_of(run: ReportRun, ext: str) -> Path:
-    return next(p for p in run.paths if p.suffix == f".{ext}")
+    """Where :func:`example_reports` wrote the report's file of format ``ext``."""
+    name = next(n for n in run.files if n.endswith(f".{ext}"))
+    kind, lang = name.split("-")[-2], name.split("-")[-1].split(".")[0]
+    return workdir() / f"{kind}-{lang}" / name
 
 
 @cache

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 from tests.conftest import WORKSPACE_HEAD
+from tests.operator_support import OPERATOR, diff
 
 from weerbaar.cli import main
 from weerbaar.domain import (
@@ -48,11 +49,10 @@ from weerbaar.domain.need_to_know import (
 from weerbaar.domain.scores import ScenarioType
 from weerbaar.errors import Conflict, InvalidInput, NotFound
 from weerbaar.io import load_workspace
-from weerbaar.services import auth
+from weerbaar.services import accounts
 from weerbaar.store import (
     Store,
     cycle_workspace,
-    diff,
     get,
     import_workspace,
     list_cycles,
@@ -405,11 +405,11 @@ def test_cli_classification_show_and_set(db: Path, capsys: pytest.CaptureFixture
 
 
 def test_grant_needs_a_known_clearance(store: Store) -> None:
-    auth.add_user(store, "gus", "pw-gus-correct-horse", actor="t")
+    accounts.add_user(store, OPERATOR, "gus", "pw-gus-correct-horse")
     with pytest.raises(InvalidInput) as caught:
-        auth.grant(store, "gus", "viewer", cycle="c", actor="t", clearance="top")
+        accounts.grant(store, OPERATOR, "gus", "viewer", cycle="c", clearance="top")
     assert caught.value.location == ["clearance"] and caught.value.expected == f"one of {LEVELS}"
-    user = auth.grant(store, "gus", "viewer", cycle="c", actor="t", clearance="secret")
+    user = accounts.grant(store, OPERATOR, "gus", "viewer", cycle="c", clearance="secret")
     assert user.clearances == {"c": "secret"}
     assert user.clearance_for("c", classification_scheme(store)) == "secret"
 

@@ -156,3 +156,29 @@ def test_version_and_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 2 and "Missing argument" in err
     code, _, err = run(capsys, "assess", "x.yaml", "--bogus")
     assert code == 2 and "No such option" in err
+
+
+def test_the_exit_code_table_of_the_docs_is_the_one_in_errors() -> None:
+    from weerbaar.errors import EXIT_CODES
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "cli.md").read_text(encoding="utf-8")
+    rows = {line for line in docs.splitlines() if line.startswith("| ") and "` | " in line}
+    for kind, code, meaning in EXIT_CODES:
+        assert f"| {code} | `{kind.__name__}` | {meaning} |" in rows, kind.__name__
+
+
+def test_help_loads_no_engine_and_no_database() -> None:
+    heavy = ("numpy", "scipy", "matplotlib", "sqlalchemy", "fastapi", "openpyxl",
+             "weerbaar.store", "weerbaar.methods", "weerbaar.reports", "weerbaar.io")
+    code = ("import sys\nfrom weerbaar.cli import main\ncode = main(['--help'])\n"
+            f"loaded = [m for m in {heavy!r} if m in sys.modules]\n"
+            "sys.exit(f'loaded: {loaded}' if loaded or code else 0)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "assess" in proc.stdout and "report" in proc.stdout
+
+
+def test_an_unknown_language_is_refused(capsys: pytest.CaptureFixture[str], write: Write) -> None:
+    code, _, err = run(capsys, "assess", str(write("ws.yaml", SMALL)), "--lang", "de")
+    assert code == 2 and "--lang" in err and "Traceback" not in err

@@ -1,7 +1,9 @@
-"""The domain and the method engine import no web, database or report library.
+"""The import contracts: layers point inward; the faces (CLI, web) reach content only through the
+use cases; the domain and the engines import no web, database or report library; Typer and Rich
+only in the CLI, FastAPI only in the web app.
 
-The contract lives in pyproject.toml ([tool.importlinter]); these tests run it on the real tree and
-show that it breaks when a forbidden import is added (directly or through another module).
+The contracts live in pyproject.toml ([tool.importlinter]); these tests run them on the real tree
+and show that each breaks when a forbidden import is added (directly or through another module).
 """
 
 from __future__ import annotations
@@ -43,6 +45,22 @@ def test_contracts_hold_on_the_real_tree(tree: Path) -> None:
 
 
 @pytest.mark.parametrize(("module", "line", "forbidden"), [
+    # the faces never reach the store or the database libraries
+    ("web/pages/scenarios.py", "import sqlalchemy", "sqlalchemy"),
+    ("web/api/cycles.py", "from weerbaar import store", "weerbaar.store"),
+    ("web/deps.py", "from weerbaar.store.documents import Stored", "weerbaar.store"),
+    ("cli/cycles.py", "import sqlalchemy", "sqlalchemy"),
+    ("cli/__init__.py", "from weerbaar import store", "weerbaar.store"),
+    ("cli/db.py", "import alembic", "alembic"),
+    ("web/pages/reviews.py", "from weerbaar.methods.assessment import assess", "weerbaar.methods"),
+    ("cli/reports.py", "import weerbaar.reports.writers", "weerbaar.reports"),
+    # the layers: nothing below the faces imports them; the web app not the CLI
+    ("services/cycles.py", "import weerbaar.web", "weerbaar.web"),
+    ("web/pages/dashboard.py", "import weerbaar.cli", "weerbaar.cli"),
+    # Typer and Rich only in the CLI, FastAPI only in the web app
+    ("services/reviews.py", "import rich", "rich"),
+    ("web/render.py", "import typer", "typer"),
+    ("services/scenarios.py", "import fastapi", "fastapi"),
     ("domain/scenario.py", "import sqlalchemy", "sqlalchemy"),
     ("methods/aggregation.py", "from matplotlib.figure import Figure", "matplotlib"),
     ("methods/scales.py", "import openpyxl", "openpyxl"),

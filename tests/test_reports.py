@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import zipfile
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from docx import Document
@@ -194,4 +195,4 @@ def test_analysis_report_leaves_out_the_review_chapters() -> None:
     assert "Development of resilience" not in headings
     assert "Risk diagram" in headings and "Priority list" in headings
     assert not any(h.number for h in run.document.headings())  # chapters, not annexes
-    assert {p.suffix for p in run.paths} == {".html", ".docx", ".pdf", ".xlsx"}
+    assert {Path(name).suffix for name in run.files} == {".html", ".docx", ".pdf", ".xlsx"}

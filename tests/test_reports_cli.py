@@ -13,8 +13,8 @@ from tests.report_helpers import example_db
 
 from weerbaar.cli import main
 from weerbaar.errors import InvalidInput
+from weerbaar.i18n import Texts, catalogue_text
 from weerbaar.reports.style import default_template_dir, load_style
-from weerbaar.reports.translate import Texts, catalogue_text
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "weerbaar" / "reports"
 
@@ -53,7 +53,7 @@ def test_report_command_writes_and_prints_the_paths(capsys: pytest.CaptureFixtur
     (("midterm-2021", "--kind", "memo"), 2, "unknown report kind 'memo'"),
     (("midterm-2021", "--lang", "de"), 2, "unknown language 'de'"),
     (("midterm-2021", "--date", "20-9-2021"), 2, "is not a date"),
-    (("midterm-2021", "--cut", "Q"), 2, "--cut"),
+    (("midterm-2021", "--cut", "Q"), 2, "key cut: 'Q' is not a class"),
 ])
 def test_bad_input_is_a_clear_error(capsys: pytest.CaptureFixture[str], tmp_path: Path,
                                     args: tuple[str, ...], code: int, message: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -10,8 +11,10 @@ import pytest
 from weerbaar.errors import MethodError
 from weerbaar.methods.uncertainty import Cdf, ClassValueMap, Shape, mix
 from weerbaar.methods.uncertainty.cdf import from_limits
-from weerbaar.methods.uncertainty.distributions import beta_cdf, cdf, ppf
+from weerbaar.methods.uncertainty.distributions import FloatArray, _pert_table, beta_cdf, cdf, ppf
 from weerbaar.methods.uncertainty.exact import criterion_cdf, weighted_sum_cdfs
+
+Curve = Callable[[FloatArray], FloatArray]
 
 
 def binomial_beta(x: float, a: int, b: int) -> float:
@@ -30,6 +33,37 @@ def test_beta_cdf_known_answers(a: int, b: int) -> None:
 def test_beta_cdf_symmetry(a: float, b: float) -> None:
     x = np.linspace(0.01, 0.99, 50)
     assert np.allclose(beta_cdf(x, a, b), 1.0 - beta_cdf(1.0 - x, b, a), atol=1e-13)
+
+
+def test_beta_cdf_closed_forms() -> None:
+    """I_x(1, 1) = x, I_x(a, 1) = x^a, I_x(1, b) = 1 − (1 − x)^b, I_x(½, ½) = (2/π)·asin √x,
+    I_½(a, a) = ½ (closed forms, not the code under test), and x clipped to [0, 1]."""
+    x = np.linspace(0.0, 1.0, 257)
+    assert np.allclose(beta_cdf(x, 1.0, 1.0), x, rtol=0, atol=1e-14)
+    for a in (0.3, 1.7, 2.6, 5.0, 12.5):
+        assert np.allclose(beta_cdf(x, a, 1.0), x**a, rtol=0, atol=1e-14)
+        assert np.allclose(beta_cdf(x, 1.0, a), 1.0 - (1.0 - x) ** a, rtol=0, atol=1e-14)
+        assert beta_cdf(0.5, a, a) == pytest.approx(0.5, abs=1e-14)
+    assert np.allclose(beta_cdf(x, 0.5, 0.5), 2.0 / np.pi * np.arcsin(np.sqrt(x)), rtol=0,
+                       atol=1e-14)
+    assert list(beta_cdf([-1.0, 0.0, 1.0, 2.0, np.inf, -np.inf, np.nan], 2.0, 3.0)) == [
+        0.0, 0.0, 1.0, 1.0, 1.0, 0.0, 0.0]
+    assert beta_cdf(np.full((2, 3), 0.5), 2.0, 2.0).shape == (2, 3)
+
+
+@pytest.mark.parametrize(("r", "closed_form"), [
+    (0.0, lambda t: 1.0 - (1.0 - t) ** 5),                     # α = 1, β = 5
+    (0.25, lambda t: 1.0 - (1.0 - t) ** 4 * (1.0 + 4.0 * t)),  # α = 2, β = 4
+    (0.5, lambda t: t**3 * (10.0 - 15.0 * t + 6.0 * t * t)),   # α = β = 3
+    (0.75, lambda t: t**4 * (5.0 - 4.0 * t)),                  # α = 4, β = 2
+    (1.0, lambda t: t**5),                                     # α = 5, β = 1
+])
+def test_pert_tables_match_the_closed_form(r: float, closed_form: Curve) -> None:
+    """The cached PERT CDF tables hold the beta CDF of α = 1 + 4r, β = 5 − 4r on their grid."""
+    table = _pert_table(r)
+    grid = np.linspace(0.0, 1.0, len(table))
+    assert np.allclose(table, closed_form(grid), rtol=0, atol=1e-12)
+    assert table[0] == 0.0 and table[-1] == 1.0 and np.all(np.diff(table) >= 0)
 
 
 @pytest.mark.parametrize("shape", list(Shape))

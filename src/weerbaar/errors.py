@@ -2,8 +2,9 @@
 
 Every error a user can cause is a :class:`WeerbaarError`. Errors about a user's file name the file,
 the place in it (key path, line, sheet) and what was expected, so the message alone lets the user
-fix the input. The CLI maps these to exit codes in one place (``weerbaar.cli``); nothing else
-catches them to print tracebacks.
+fix the input. :data:`EXIT_CODES` is the one table of the command line's exit codes (the CLI maps
+every error through :func:`exit_code_for`); the web application maps the same classes to HTTP
+statuses in one place (``weerbaar.web.errors``). Nothing else catches them to print tracebacks.
 """
 
 from __future__ import annotations
@@ -29,13 +30,14 @@ def format_key_path(path: KeyPath) -> str:
 class WeerbaarError(Exception):
     """Base of every error weerbaar raises on purpose."""
 
-    exit_code = 1
+    @property
+    def exit_code(self) -> int:
+        """The command line's exit code for this error (see :data:`EXIT_CODES`)."""
+        return exit_code_for(self)
 
 
 class InvalidInput(WeerbaarError):
     """Input (a file, an argument, a form value) does not meet what was expected."""
-
-    exit_code = 2
 
     def __init__(
         self,
@@ -134,25 +136,17 @@ class FileProblems(ProblemList):
 class NotFound(WeerbaarError):
     """A named thing (profile, scenario, cycle) does not exist."""
 
-    exit_code = 3
-
 
 class Conflict(WeerbaarError):
     """An update was made against a stale revision; nothing was overwritten."""
-
-    exit_code = 4
 
 
 class MethodError(WeerbaarError):
     """The method cannot produce a defensible result (e.g. it needs a value that is unknown)."""
 
-    exit_code = 5
-
 
 class PermissionDenied(WeerbaarError):
     """The user may not do or see this."""
-
-    exit_code = 6
 
 
 class NotAuthenticated(PermissionDenied):
@@ -176,6 +170,40 @@ class PasswordChangeRequired(PermissionDenied):
                  next: str | None = None) -> None:
         self.next = next
         super().__init__(message)
+
+
+class PendingMigrations(WeerbaarError):
+    """The database schema is older than this version of weerbaar expects (run the upgrade)."""
+
+
+class AuditChainBroken(WeerbaarError):
+    """The hash chain of the audit log or the read log does not verify: an entry was changed,
+    deleted or reordered. ``problems`` lists what was found, one line each."""
+
+    def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
+        self.problems = tuple(problems)
+        super().__init__(message)
+
+
+# The exit codes of the command line, most specific class first (docs/cli.md lists them).
+EXIT_CODES: tuple[tuple[type[WeerbaarError], int, str], ...] = (
+    (InvalidInput, 2, "invalid input: the message names the file, key path, line or field"),
+    (NotFound, 3, "not found: no such cycle, scenario, theme, profile, session or file"),
+    (Conflict, 4, "conflict: a stale edit (someone saved in between) or an existing key"),
+    (MethodError, 5, "the method cannot give a defensible result (it needs an unknown value)"),
+    (PermissionDenied, 6, "not allowed: a role, a clearance or a frozen (published) cycle"),
+    (PendingMigrations, 8, "the database has pending migrations: run `weerbaar db upgrade`"),
+    (AuditChainBroken, 9, "the audit log or the read log does not verify"),
+    (WeerbaarError, 1, "any other error weerbaar reports"),
+)
+
+
+def exit_code_for(error: WeerbaarError) -> int:
+    """The exit code of ``error`` from :data:`EXIT_CODES` (the first class it is an instance of)."""
+    for kind, code, _ in EXIT_CODES:
+        if isinstance(error, kind):
+            return code
+    return 1
 
 
 class FieldProblem(ValueError):

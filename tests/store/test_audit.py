@@ -10,8 +10,11 @@ from sqlalchemy import text
 
 from weerbaar.cli import main
 from weerbaar.services.cycles import load_examples
+from weerbaar.services.viewer import Viewer
 from weerbaar.store import Store, open_store, upgrade
 from weerbaar.store import audit as audit_log
+
+AS_T = Viewer.operator("t")
 
 TAMPER = {
     "modified": ["UPDATE audit_log SET actor = 'mallory' WHERE id = 3"],
@@ -37,7 +40,7 @@ def _drop_guards(store: Store) -> None:
 
 @pytest.mark.parametrize("how", list(TAMPER))
 def test_verify_detects_tampering(store: Store, how: str) -> None:
-    load_examples(store, actor="t")
+    load_examples(store, AS_T)
     with store.read() as conn:
         assert audit_log.verify(conn) == []
     _drop_guards(store)
@@ -53,7 +56,7 @@ def test_cli_verify_and_export(tmp_path: Path, capsys: pytest.CaptureFixture[str
     db = str(tmp_path / "a.db")
     store = open_store(db, check_schema=False)
     upgrade(store.engine)
-    load_examples(store, actor="t")
+    load_examples(store, AS_T)
     assert main(["audit", "verify", "--db", db]) == 0
     assert "chain intact" in capsys.readouterr().out
     export = tmp_path / "audit.jsonl"

@@ -6,12 +6,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tests.operator_support import compare_with_parent
 
 from weerbaar.errors import Conflict, InvalidInput
 from weerbaar.services.cycles import load_examples
+from weerbaar.services.viewer import Viewer
 from weerbaar.store import (
     Store,
-    compare_with_parent,
     cycle_workspace,
     get_cycle,
     history,
@@ -21,6 +22,8 @@ from weerbaar.store import (
 )
 from weerbaar.store import audit as audit_log
 from weerbaar.store.backup import backup, restore
+
+AS_T = Viewer.operator("t")
 
 
 def _fingerprint(store: Store) -> dict[str, object]:
@@ -40,7 +43,7 @@ def _fingerprint(store: Store) -> dict[str, object]:
 
 def test_backup_restore_round_trip(make_store: Callable[..., Store], tmp_path: Path) -> None:
     source = make_store()
-    load_examples(source, actor="t")
+    load_examples(source, AS_T)
     target_file = tmp_path / "backup.json.gz"
     counts = backup(source, target_file)
     assert counts["revisions"] > counts["scenarios"] > 0
@@ -52,13 +55,13 @@ def test_backup_restore_round_trip(make_store: Callable[..., Store], tmp_path: P
     with pytest.raises(Conflict, match="not empty"):
         restore(target, target_file)
     # the restored database keeps working: new writes get fresh ids and extend the chain
-    load_examples(target, actor="t")
+    load_examples(target, AS_T)
 
 
 def test_restore_across_engines(make_store: Callable[..., Store], tmp_path: Path) -> None:
     """A SQLite backup restores into the other backend of this run (and vice versa)."""
     source = make_store()
-    load_examples(source, actor="t")
+    load_examples(source, AS_T)
     file = tmp_path / "b.gz"
     backup(source, file)
     other = open_store(str(tmp_path / "other.sqlite"), check_schema=False)

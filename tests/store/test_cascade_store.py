@@ -10,24 +10,29 @@ from pathlib import Path
 import pytest
 from tests.cascade_reference import SMALL_YAML, known_table_profile
 from tests.conftest import WORKSPACE_HEAD
+from tests.operator_support import diff
 
 from weerbaar.domain import CycleKind
 from weerbaar.errors import InvalidInput, NotFound, PermissionDenied
 from weerbaar.io import load_workspace
 from weerbaar.methods.profile import MethodProfile
 from weerbaar.services.cascade import Source, accept_suggestion, import_vital, run_cascade
+from weerbaar.services.cycles import clone_cycle, freeze_cycle
+from weerbaar.services.viewer import Viewer
 from weerbaar.store import (
     Store,
-    clone_cycle,
     cycle_workspace,
-    diff,
-    freeze_cycle,
     get,
     history,
     import_workspace,
     restore,
 )
 from weerbaar.store.vital import DEPENDENCY, PROCESS, cycle_catalogue
+
+AS_ANA = Viewer.operator("ana")
+AS_BOB = Viewer.operator("bob")
+AS_T = Viewer.operator("t")
+AS_X = Viewer.operator("x")
 
 Write = Callable[[str, str], Path]
 
@@ -55,7 +60,7 @@ def _cycle_keyed(store: Store, write: Write, key: str,
 def test_import_and_list_a_cycle_catalogue(store: Store, write: Write) -> None:
     _cycle(store, write)
     path = write("patch.csv", "id,population,aspects\n10,17900000,drinking water\n")
-    catalogue, report = import_vital(None, "c1", path, actor="ana", store=store)
+    catalogue, report = import_vital(store, AS_ANA, "c1", path)
     assert len(catalogue.processes) == 28 and len(catalogue.dependencies) == 15
     assert len(report.added) == 43 and report.changed == () and report.unchanged == 0
     stored, revisions = cycle_catalogue(store, "c1")
@@ -64,11 +69,11 @@ def test_import_and_list_a_cycle_catalogue(store: Store, write: Write) -> None:
     assert stored.illustrative and revisions["process:10"] == 1
     # a second file patches process 10 again: a new revision; everything else unchanged
     path = write("patch2.csv", "id,population\n10,18000000\n")
-    _, report = import_vital(None, "c1", path, actor="bob", store=store)
+    _, report = import_vital(store, AS_BOB, "c1", path)
     assert report.added == () and report.changed == ("10",) and report.unchanged == 42
     assert cycle_catalogue(store, "c1")[1]["process:10"] == 2
     # the cascade runs on the cycle's catalogue
-    run = run_cascade(["1"], source=Source(cycle="c1", store=store), hours=24)
+    run = run_cascade(store, AS_T, ["1"], source=Source(cycle="c1"), hours=24)
     assert run.loaded.description == "cycle c1" and run.graph.illustrative
     assert PROCESS.entity == "process" and DEPENDENCY.entity == "dependency"
 
@@ -78,23 +83,20 @@ def test_import_refuses_an_invalid_graph_and_a_frozen_cycle(store: Store, write:
     bad = write("bad.csv", "supplier_id,dependent_id,strength,buffer_hours_low,"
                 "buffer_hours_high\n1,99,3,1,2\n")
     with pytest.raises(InvalidInput, match=r"bad.csv line 2\): unknown dependent process '99'"):
-        import_vital(None, "c1", bad, actor="ana", store=store)
+        import_vital(store, AS_ANA, "c1", bad)
     assert cycle_catalogue(store, "c1")[0].processes == ()  # nothing stored
-    freeze_cycle(store, "c1", actor="t")
+    freeze_cycle(store, AS_T, "c1")
     with pytest.raises(PermissionDenied):
-        import_vital(None, "c1", write("v.yaml", SMALL_YAML), actor="ana", store=store)
+        import_vital(store, AS_ANA, "c1", write("v.yaml", SMALL_YAML))
 
 
 def test_choose_a_class_where_none_is_suggested(store: Store, write: Write) -> None:
     _cycle(store, write)
-    import_vital(None, "c1", write("v.yaml", SMALL_YAML), dutch_list=False, actor="ana",
-                 store=store)
+    import_vital(store, AS_ANA, "c1", write("v.yaml", SMALL_YAML), dutch_list=False)
     with pytest.raises(InvalidInput, match=r"no class is suggested for 5\.1"):
-        accept_suggestion(None, "c1", "blackout", "5.1", ["e"], hours=48, actor="ana",
-                          store=store)
-    decision = accept_suggestion(None, "c1", "blackout", "5.1", ["e"], code="C", ll="B",
-                                 hours=48, actor="ana", note="Two days without power.",
-                                 store=store)
+        accept_suggestion(store, AS_ANA, "c1", "blackout", "5.1", ["e"], hours=48)
+    decision = accept_suggestion(store, AS_ANA, "c1", "blackout", "5.1", ["e"], code="C", ll="B",
+                                 hours=48, note="Two days without power.")
     stored = get(store, "c1", "scenario", "blackout")
     score = stored.item.impact["5.1"]
     assert stored.revision == 2 == decision.revision
@@ -117,24 +119,20 @@ def test_choose_a_class_where_none_is_suggested(store: Store, write: Write) -> N
 
 def test_accept_and_override_a_suggestion(store: Store, write: Write) -> None:
     _cycle(store, write, profile=known_table_profile())
-    import_vital(None, "c1", write("v.yaml", SMALL_YAML), dutch_list=False, actor="ana",
-                 store=store)
-    accepted = accept_suggestion(None, "c1", "blackout", "5.1", ["e"], hours=48, actor="ana",
-                                 store=store)
+    import_vital(store, AS_ANA, "c1", write("v.yaml", SMALL_YAML), dutch_list=False)
+    accepted = accept_suggestion(store, AS_ANA, "c1", "blackout", "5.1", ["e"], hours=48)
     d = accepted.score.derivation
     assert d is not None and d["decision"] == "accepted" and d["class"] == "C"
     assert d["suggested_class"] == "C" and d["table_status"] == "provisional"
-    overridden = accept_suggestion(None, "c1", "blackout", "5.1", ["e"], code="D", hours=48,
-                                   actor="bob", reason="more aspects than modelled",
-                                   store=store)
+    overridden = accept_suggestion(store, AS_BOB, "c1", "blackout", "5.1", ["e"], code="D", hours=48,
+                                   reason="more aspects than modelled")
     d = overridden.score.derivation
     assert d is not None and d["decision"] == "overridden" and d["class"] == "D"
     assert d["suggested_class"] == "C" and overridden.revision == 3
     score = get(store, "c1", "scenario", "blackout").item.impact["5.1"]
     assert score.range.ev == 4.0 and score.derivation == d
     with pytest.raises(InvalidInput, match="'Q' is not an impact class"):
-        accept_suggestion(None, "c1", "blackout", "5.1", ["e"], code="Q", actor="x",
-                          store=store)
+        accept_suggestion(store, AS_X, "c1", "blackout", "5.1", ["e"], code="Q")
 
 
 def test_cli_import_list_run_and_accept(capsys: pytest.CaptureFixture[str], tmp_path: Path,
@@ -151,7 +149,7 @@ def test_cli_import_list_run_and_accept(capsys: pytest.CaptureFixture[str], tmp_
     assert run("cycles", "import", str(write("ws.yaml", WORKSPACE)), "--key", "c1", "--db", db,
                "--actor", "t")[0] == 0
     code, out, err = run("cascade", "run", "--outage", "1", "--cycle", "c1", "--db", db)
-    assert code == 3 and "vital import" in " ".join(err.split())
+    assert code == 3 and "cycle 'c1' has no vital processes yet" in " ".join(err.split())
     code, out, _ = run("vital", "import", str(write("v.yaml", SMALL_YAML)), "--cycle", "c1",
                        "--db", db, "--actor", "ana")
     assert code == 0 and "47 added" in out and "31 processes" in out and "ILLUSTRATIVE" in out
@@ -174,12 +172,11 @@ def test_cli_import_list_run_and_accept(capsys: pytest.CaptureFixture[str], tmp_
 def test_history_diff_and_restore_of_processes_and_dependencies(store: Store,
                                                                 write: Write) -> None:
     _cycle(store, write)
-    import_vital(None, "c1", write("v.yaml", SMALL_YAML), dutch_list=False, actor="ana",
-                 store=store)
+    import_vital(store, AS_ANA, "c1", write("v.yaml", SMALL_YAML), dutch_list=False)
     changed = SMALL_YAML.replace("population: 1000000", "population: 1100000").replace(
         "buffer_hours: 2}", "buffer_hours: [3, 6]}")
-    _, report = import_vital(None, "c1", write("v2.yaml", changed), dutch_list=False,
-                             actor="bob", reason="new figures", store=store)
+    _, report = import_vital(store, AS_BOB, "c1", write("v2.yaml", changed), dutch_list=False,
+                             reason="new figures")
     assert set(report.changed) == {"e", "e->w"}
     revs = history(store, "c1", "process", "e")
     assert [(r.number, r.actor) for r in revs] == [(1, "ana"), (2, "bob")]
@@ -201,9 +198,8 @@ def test_history_diff_and_restore_of_processes_and_dependencies(store: Store,
 
 def test_clone_copies_the_vital_catalogue_with_origins(store: Store, write: Write) -> None:
     _cycle(store, write)
-    import_vital(None, "c1", write("v.yaml", SMALL_YAML), dutch_list=False, actor="ana",
-                 store=store)
-    clone_cycle(store, "c1", "c2", kind=CycleKind.RISK_ANALYSIS, actor="t")
+    import_vital(store, AS_ANA, "c1", write("v.yaml", SMALL_YAML), dutch_list=False)
+    clone_cycle(store, AS_T, "c1", "c2", kind=CycleKind.RISK_ANALYSIS)
     parent, _ = cycle_catalogue(store, "c1")
     child, revisions = cycle_catalogue(store, "c2")
     assert child.processes == parent.processes and child.dependencies == parent.dependencies
@@ -213,14 +209,14 @@ def test_clone_copies_the_vital_catalogue_with_origins(store: Store, write: Writ
         assert copy.origin_id == original.pk and copy.pk != original.pk
         assert history(store, "c2", kind, key)[0].reason == "cloned from c1"
     # the copy is independent: changing it leaves the parent as it was
-    import_vital(None, "c2", write("v2.yaml", SMALL_YAML.replace("buffer_hours: 2}",
+    import_vital(store, AS_BOB, "c2", write("v2.yaml", SMALL_YAML.replace("buffer_hours: 2}",
                                                                  "buffer_hours: 5}")),
-                 dutch_list=False, actor="bob", store=store)
+                 dutch_list=False)
     assert cycle_catalogue(store, "c2")[1]["dependency:e->w"] == 2
     assert cycle_catalogue(store, "c1")[1]["dependency:e->w"] == 1
     # a cycle without a catalogue clones to one without a catalogue
     _cycle_keyed(store, write, "c3")
-    clone_cycle(store, "c3", "c4", kind=CycleKind.RISK_ANALYSIS, actor="t")
+    clone_cycle(store, AS_T, "c3", "c4", kind=CycleKind.RISK_ANALYSIS)
     assert cycle_catalogue(store, "c4")[0].processes == ()
 
 

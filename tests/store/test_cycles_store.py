@@ -6,20 +6,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tests.operator_support import compare_with_parent, diff, export_file
 
 from weerbaar.domain import CycleKind, CycleStatus, ScoreRange
 from weerbaar.errors import Conflict, NotFound, PermissionDenied
 from weerbaar.io import load_workspace
 from weerbaar.io.workspace_export import dump_workspace
 from weerbaar.methods.registry import get_profile
-from weerbaar.services.cycles import export_file, import_file, load_examples
+from weerbaar.services.cycles import apply_workspace, clone_cycle, load_examples
+from weerbaar.services.cycles import import_cycle as import_file
+from weerbaar.services.viewer import Viewer
 from weerbaar.store import (
     Store,
-    apply_workspace,
-    clone_cycle,
-    compare_with_parent,
     cycle_workspace,
-    diff,
     get,
     get_cycle,
     history,
@@ -29,17 +28,20 @@ from weerbaar.store import (
 )
 from weerbaar.store import audit as audit_log
 
+AS_ANN = Viewer.operator("ann")
+AS_T = Viewer.operator("t")
+
 
 @pytest.mark.parametrize("name", ["nvs-2019", "midterm-2021"])
 def test_workspace_round_trip(store: Store, tmp_path: Path, name: str) -> None:
     original = load_workspace(f"example:{name}")
     profile = get_profile(original.profile)
-    import_file(store, f"example:{name}", key="c1", kind=CycleKind.STRATEGY, actor="t")
+    import_file(store, AS_T, f"example:{name}", key="c1", kind=CycleKind.STRATEGY)
     first = export_file(store, "c1", tmp_path / "first.yaml")
     header, _, body = first.read_text(encoding="utf-8").partition("\n")
     assert header == "# Classification: INTERNAL"  # unmarked content counts as internal
     assert body == dump_workspace(original, profile)
-    import_file(store, first, key="c2", kind=CycleKind.STRATEGY, actor="t")
+    import_file(store, AS_T, first, key="c2", kind=CycleKind.STRATEGY)
     second = export_file(store, "c2", tmp_path / "second.yaml")
     assert second.read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
     stored, stored_profile = cycle_workspace(store, "c2")
@@ -59,7 +61,7 @@ def _raise_likelihood(store: Store, cycle: str, sid: str, revision: int, actor: 
 
 
 def test_history_diff_and_restore(store: Store) -> None:
-    import_file(store, "example:nvs-2019", key="c", kind=CycleKind.STRATEGY, actor="ann")
+    import_file(store, AS_ANN, "example:nvs-2019", key="c", kind=CycleKind.STRATEGY)
     sid = "trade-war"
     original = get(store, "c", "scenario", sid)
     assert original.revision == 1
@@ -83,7 +85,7 @@ def test_history_diff_and_restore(store: Store) -> None:
 def test_two_writers_on_a_stale_revision(make_store: Callable[..., Store],
                                          databases: object) -> None:
     first = make_store()
-    import_file(first, "example:nvs-2019", key="c", kind=CycleKind.STRATEGY, actor="t")
+    import_file(first, AS_T, "example:nvs-2019", key="c", kind=CycleKind.STRATEGY)
     # a second, independent connection pool to the same database: another writer
     from weerbaar.store import open_store
 
@@ -104,14 +106,14 @@ def test_two_writers_on_a_stale_revision(make_store: Callable[..., Store],
 
 
 def test_frozen_cycle_is_read_only_and_clone_tracks_changes(store: Store) -> None:
-    load_examples(store, actor="t")
+    load_examples(store, AS_T)
     parent = get_cycle(store, "nvs-2019")
     assert parent.status is CycleStatus.FROZEN
     assert get_cycle(store, "midterm-2021").parent == "nvs-2019"
     with pytest.raises(PermissionDenied, match="frozen"):
         _raise_likelihood(store, "nvs-2019", "trade-war", 1, "t", 4.0)
     with pytest.raises(PermissionDenied):
-        apply_workspace(store, "nvs-2019", load_workspace("example:midterm-2021"), actor="t")
+        apply_workspace(store, AS_T, "nvs-2019", load_workspace("example:midterm-2021"))
     cmp = compare_with_parent(store, "midterm-2021")
     new = {i.key for i in cmp.of("new")}
     changed = {i.key for i in cmp.of("changed")}
@@ -120,14 +122,14 @@ def test_frozen_cycle_is_read_only_and_clone_tracks_changes(store: Store) -> Non
     assert cmp.unchanged_by_kind["scenario"] == 5
     assert all(i.reasons for i in cmp.of("changed"))
     # remove one in a successor of the midterm: it shows as removed
-    clone_cycle(store, "midterm-2021", "next", kind=CycleKind.STRATEGY, actor="t")
+    clone_cycle(store, AS_T, "midterm-2021", "next", kind=CycleKind.STRATEGY)
     workspace, _ = cycle_workspace(store, "next")
     smaller = workspace.model_copy(update={"scenarios": workspace.scenarios[1:]})
-    report = apply_workspace(store, "next", smaller, actor="t", reason="dropped")
+    report = apply_workspace(store, AS_T, "next", smaller, reason="dropped")
     assert report.removed == (f"scenario:{workspace.scenarios[0].id}",)
     assert [i.key for i in compare_with_parent(store, "next").of("removed")] == [
         workspace.scenarios[0].id]
-    assert load_examples(store, actor="t") == []  # idempotent
+    assert load_examples(store, AS_T) == []  # idempotent
 
 
 def test_not_found_messages(store: Store) -> None:

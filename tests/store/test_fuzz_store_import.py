@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.utils.exceptions import IllegalCharacterError
 from sqlalchemy import func, select
+from tests.operator_support import export_workbook_file
 from tests.test_fuzz_importers import (
     CELL_VALUES,
     NASTY_TEXT,
@@ -42,13 +43,16 @@ from weerbaar.domain import CycleKind
 from weerbaar.errors import InvalidInput, WeerbaarError
 from weerbaar.io import load_workspace
 from weerbaar.services.cascade import import_vital
-from weerbaar.services.excel import export_cycle, import_workbook
-from weerbaar.services.horizon import import_signals
+from weerbaar.services.excel import import_workbook
+from weerbaar.services.signals import import_signals
 from weerbaar.services.strategy import import_strategy
+from weerbaar.services.viewer import Viewer
 from weerbaar.store import Store, import_workspace
 from weerbaar.store import backup as backup_module
 from weerbaar.store.backup import backup, restore
 from weerbaar.store.schema import TABLES
+
+AS_T = Viewer.operator("t")
 
 STORE_FUZZ = settings(max_examples=12 * SCALE, deadline=None, derandomize=SCALE == 1, database=None,
                       suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
@@ -93,7 +97,7 @@ def cycle(store: Store, folder: Path) -> Store:
 def test_workbook_import_is_all_or_nothing(cycle: Store, folder: Path, data: st.DataObject) -> None:
     base = folder / "base.xlsx"
     if not base.exists():
-        export_cycle(cycle, KEY, base)
+        export_workbook_file(cycle, KEY, base)
     path = folder / "import.xlsx"
     how = data.draw(st.sampled_from(["cells", "cells", "part", "truncate"]))
     if how == "cells":
@@ -116,10 +120,10 @@ def test_workbook_import_is_all_or_nothing(cycle: Store, folder: Path, data: st.
         blob = base.read_bytes()
         path.write_bytes(blob[: data.draw(st.integers(0, len(blob) - 1))])
     if data.draw(st.booleans()):
-        _all_or_nothing(cycle, path, lambda: import_workbook(cycle, path, key=KEY, actor="t"))
+        _all_or_nothing(cycle, path, lambda: import_workbook(cycle, AS_T, path, key=KEY))
     else:
         new = f"new-{data.draw(st.integers(0, 10**6))}"
-        _all_or_nothing(cycle, path, lambda: import_workbook(cycle, path, key=new, actor="t",
+        _all_or_nothing(cycle, path, lambda: import_workbook(cycle, AS_T, path, key=new,
                                                              kind=CycleKind.RISK_ANALYSIS))
 
 
@@ -130,7 +134,7 @@ def test_signal_import_is_all_or_nothing(cycle: Store, folder: Path, data: st.Da
     doc = _mutate({"signals": signals}, data.draw)
     path = folder / "signals.json"
     path.write_text(json.dumps(doc, default=str), encoding="utf-8")
-    _all_or_nothing(cycle, path, lambda: import_signals(cycle, KEY, path, actor="t"))
+    _all_or_nothing(cycle, path, lambda: import_signals(cycle, AS_T, KEY, path))
 
 
 @STORE_FUZZ
@@ -138,7 +142,7 @@ def test_signal_import_is_all_or_nothing(cycle: Store, folder: Path, data: st.Da
 def test_vital_import_is_all_or_nothing(cycle: Store, folder: Path, data: st.DataObject) -> None:
     path = folder / "vital.yaml"
     path.write_text(_dump(_mutate(VITAL, data.draw), False), encoding="utf-8")
-    _all_or_nothing(cycle, path, lambda: import_vital(None, KEY, path, actor="t", store=cycle))
+    _all_or_nothing(cycle, path, lambda: import_vital(cycle, AS_T, KEY, path))
 
 
 @STORE_FUZZ
@@ -151,7 +155,7 @@ def test_strategy_import_is_all_or_nothing(cycle: Store, folder: Path, drop: set
         lines.insert(min(at, len(lines)), line)
     path = folder / "review.txt"
     path.write_text("\n".join(lines), encoding="utf-8")
-    _all_or_nothing(cycle, path, lambda: import_strategy(cycle, KEY, path, actor="t"))
+    _all_or_nothing(cycle, path, lambda: import_strategy(cycle, AS_T, KEY, path))
 
 
 # -- backups ---------------------------------------------------------------------------------------

@@ -8,13 +8,14 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.operator_support import OPERATOR, review_of
 
 from weerbaar.cli import main
 from weerbaar.domain import CycleKind, EvidenceKind, ReviewPart, Signal, SignalStatus
 from weerbaar.errors import Conflict, FileProblems, NotFound, PermissionDenied
 from weerbaar.horizon.synthetic import planted_corpus
-from weerbaar.services.cycles import load_examples
-from weerbaar.services.horizon import (
+from weerbaar.services.cycles import clone_cycle, freeze_cycle, load_examples
+from weerbaar.services.signals import (
     attach_trend,
     cycle_trends,
     horizon_scan_section,
@@ -22,9 +23,13 @@ from weerbaar.services.horizon import (
     list_signals,
     theme_developments,
 )
-from weerbaar.services.reviews import review_of
-from weerbaar.store import Store, clone_cycle, freeze_cycle, history
+from weerbaar.services.viewer import Viewer
+from weerbaar.store import Store, history
 from weerbaar.store.signals import cycle_signals
+
+AS_ANN = Viewer.operator("ann")
+AS_BOB = Viewer.operator("bob")
+AS_T = Viewer.operator("t")
 
 THEMES = {"cyber": "digital-threats", "natural-disasters": "natural-disasters",
           "health": "infectious-diseases", "economic-security": "state-threats",
@@ -45,8 +50,8 @@ def write_csv(path: Path, signals: list[Signal] | tuple[Signal, ...]) -> Path:
 
 @pytest.fixture
 def cycle(store: Store) -> str:
-    load_examples(store, actor="t")
-    clone_cycle(store, "midterm-2021", "hz", kind=CycleKind.RISK_ANALYSIS, actor="t")
+    load_examples(store, AS_T)
+    clone_cycle(store, AS_T, "midterm-2021", "hz", kind=CycleKind.RISK_ANALYSIS)
     return "hz"
 
 
@@ -57,17 +62,17 @@ def count(store: Store, key: str) -> int:
 def test_import_list_and_reimport(store: Store, cycle: str, tmp_path: Path) -> None:
     corpus = planted_corpus(groups=4, per_group=15, seed=3)
     path = write_csv(tmp_path / "s.csv", corpus.signals)
-    dry = import_signals(store, cycle, path, actor="ann", dry_run=True)
+    dry = import_signals(store, AS_ANN, cycle, path, dry_run=True)
     assert len(dry.imported) == 60 and count(store, cycle) == 0
-    result = import_signals(store, cycle, path, actor="ann")
+    result = import_signals(store, AS_ANN, cycle, path)
     assert len(result.imported) == 60 and result.duplicates == ()
     assert count(store, cycle) == 60
-    cyber = list_signals(store, cycle, theme="digital-threats")
+    cyber = list_signals(store, OPERATOR, cycle, theme="digital-threats")
     assert len(cyber) == 15 and all("digital-threats" in s.item.themes for s in cyber)
-    assert len(list_signals(store, cycle, status=SignalStatus.NEW)) == 60
+    assert len(list_signals(store, OPERATOR, cycle, status=SignalStatus.NEW)) == 60
     with pytest.raises(NotFound, match="no theme"):
-        list_signals(store, cycle, theme="weather")
-    again = import_signals(store, cycle, path, actor="ann")
+        list_signals(store, OPERATOR, cycle, theme="weather")
+    again = import_signals(store, AS_ANN, cycle, path)
     assert again.imported == () and len(again.duplicates) == 60
     assert all(d.match_where is None and d.similarity == 1.0 for d in again.duplicates)
     assert count(store, cycle) == 60
@@ -79,13 +84,12 @@ def test_near_duplicates_are_shown_with_the_matching_signal(store: Store, cycle:
                                                             tmp_path: Path) -> None:
     corpus = planted_corpus(groups=6, per_group=12, seed=1, duplicates=8)
     planted = len(corpus.signals) - 8
-    import_signals(store, cycle, write_csv(tmp_path / "a.csv", corpus.signals[:planted]),
-                   actor="t")
+    import_signals(store, AS_T, cycle, write_csv(tmp_path / "a.csv", corpus.signals[:planted]))
     copies = list(corpus.signals[planted:])
     twin = copies[0].model_copy(update={"source": "other", "title": copies[0].title + "!"})
     fresh = planted_corpus(groups=3, per_group=1, seed=99).signals
     batch = [*copies, twin, *fresh]
-    result = import_signals(store, cycle, write_csv(tmp_path / "b.csv", batch), actor="t")
+    result = import_signals(store, AS_T, cycle, write_csv(tmp_path / "b.csv", batch))
     originals = {copy: orig for orig, copy in corpus.duplicates}
     by_where = {d.where: d for d in result.duplicates}
     for i in range(len(copies)):
@@ -98,7 +102,7 @@ def test_near_duplicates_are_shown_with_the_matching_signal(store: Store, cycle:
     assert len(result.duplicates) == len(copies) + 1  # the fresh signals are not flagged
     assert len(result.imported) == len(fresh)
     assert count(store, cycle) == planted + len(fresh)
-    kept = import_signals(store, cycle, write_csv(tmp_path / "c.csv", copies), actor="t",
+    kept = import_signals(store, AS_T, cycle, write_csv(tmp_path / "c.csv", copies),
                           keep_duplicates=True)
     assert len(kept.imported) == len(copies) and len(kept.duplicates) == len(copies)
 
@@ -118,15 +122,14 @@ MALFORMED = {
 @pytest.mark.parametrize("kind", sorted(MALFORMED))
 def test_malformed_files_import_nothing(store: Store, cycle: str, tmp_path: Path,
                                         kind: str) -> None:
-    import_signals(store, cycle, write_csv(tmp_path / "ok.csv",
-                                           planted_corpus(groups=2, per_group=3).signals),
-                   actor="t")
+    import_signals(store, AS_T, cycle, write_csv(tmp_path / "ok.csv",
+                                           planted_corpus(groups=2, per_group=3).signals))
     before = count(store, cycle)
     name, text, where = MALFORMED[kind]
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     with pytest.raises(FileProblems) as caught:
-        import_signals(store, cycle, path, actor="t")
+        import_signals(store, AS_T, cycle, path)
     assert [p.where for p in caught.value.problems] == where
     assert count(store, cycle) == before
 
@@ -144,41 +147,41 @@ def test_malformed_workbook_and_unknown_themes_import_nothing(store: Store, cycl
     sheet.append(["C", "c", "later", "x", "Cyber security and digital threats"])
     book.save(tmp_path / "s.xlsx")
     with pytest.raises(FileProblems) as caught:
-        import_signals(store, cycle, tmp_path / "s.xlsx", actor="t")
+        import_signals(store, AS_T, cycle, tmp_path / "s.xlsx")
     assert [p.where for p in caught.value.problems] == ["Sheet!C4"]
     sheet["C4"] = "2026-01-03"
     book.save(tmp_path / "s.xlsx")
     with pytest.raises(FileProblems) as caught:
-        import_signals(store, cycle, tmp_path / "s.xlsx", actor="t")
+        import_signals(store, AS_T, cycle, tmp_path / "s.xlsx")
     assert str(caught.value.problems[0]).startswith(
         "Sheet!row 3, themes: 'weather' is not known in this cycle")
     assert count(store, cycle) == 0
     sheet["E3"] = "natuurrampen"  # a theme's Dutch name is accepted and stored as its key
     book.save(tmp_path / "s.xlsx")
-    import_signals(store, cycle, tmp_path / "s.xlsx", actor="t")
+    import_signals(store, AS_T, cycle, tmp_path / "s.xlsx")
     themes = {s.item.title: s.item.themes for s in cycle_signals(store, cycle)}
     assert themes == {"A": ("cbrn",), "B": ("natural-disasters",), "C": ("digital-threats",)}
 
 
 def test_a_frozen_cycle_takes_no_signals(store: Store, cycle: str, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "s.csv", planted_corpus(groups=2, per_group=3).signals)
-    freeze_cycle(store, cycle, actor="t")
+    freeze_cycle(store, AS_T, cycle)
     with pytest.raises(PermissionDenied, match="frozen"):
-        import_signals(store, cycle, path, actor="t")
+        import_signals(store, AS_T, cycle, path)
     assert count(store, cycle) == 0
 
 
 def test_trends_developments_and_attach_as_evidence(store: Store, cycle: str,
                                                     tmp_path: Path) -> None:
     corpus = planted_corpus(groups=6, per_group=12, seed=2)
-    import_signals(store, cycle, write_csv(tmp_path / "s.csv", corpus.signals), actor="t")
-    report, items = cycle_trends(store, cycle)
+    import_signals(store, AS_T, cycle, write_csv(tmp_path / "s.csv", corpus.signals))
+    report, items = cycle_trends(store, OPERATOR, cycle)
     assert len(report.trends) == 6 and len(items) == 72
-    found = theme_developments(store, cycle, "state-threats")  # energy and trade
+    found = theme_developments(store, OPERATOR, cycle, "state-threats")  # energy and trade
     assert len(found) == 2
     number = found[0].trend.number
     _, before = review_of(store, cycle, "state-threats")
-    result = attach_trend(store, cycle, "state-threats", number, actor="ann")
+    result = attach_trend(store, AS_ANN, cycle, "state-threats", number)
     assert result.revision == before + 1 and len(result.added) == 12
     review, revision = review_of(store, cycle, "state-threats")
     links = review.section(ReviewPart.THREAT).evidence
@@ -187,24 +190,24 @@ def test_trends_developments_and_attach_as_evidence(store: Store, cycle: str,
                if link.kind is EvidenceKind.SIGNAL)
     statuses = {s.item.id: s.item.status for s in cycle_signals(store, cycle)}
     assert {statuses[i] for i in result.added} == {SignalStatus.LINKED}
-    again = attach_trend(store, cycle, "state-threats", number, actor="ann")
+    again = attach_trend(store, AS_ANN, cycle, "state-threats", number)
     assert again.added == () and len(again.already) == 12
     assert review_of(store, cycle, "state-threats")[1] == revision
     other = found[1].trend.number
     with pytest.raises(Conflict, match="current revision"):
-        attach_trend(store, cycle, "state-threats", other, actor="bob",
+        attach_trend(store, AS_BOB, cycle, "state-threats", other,
                      expected_revision=revision - 1)
     assert review_of(store, cycle, "state-threats")[1] == revision
     untouched = {s.item.id: s.item.status for s in cycle_signals(store, cycle)}
     assert all(untouched[i] is SignalStatus.NEW for i in found[1].trend.signals)
     with pytest.raises(NotFound, match="trend 99"):
-        attach_trend(store, cycle, "state-threats", 99, actor="bob")
-    section = horizon_scan_section(store, cycle).to_dict()
+        attach_trend(store, AS_BOB, cycle, "state-threats", 99)
+    section = horizon_scan_section(store, OPERATOR, cycle).to_dict()
     assert [t["theme"] for t in section["themes"]][:3] == [
         "state-threats", "polarisation", "vital-infrastructure"]
     state = section["themes"][0]
     assert len(state["trends"]) == 2 and state["activity"]["total"] == 24
-    clone_cycle(store, cycle, "hz-next", kind=CycleKind.STRATEGY, actor="t")
+    clone_cycle(store, AS_T, cycle, "hz-next", kind=CycleKind.STRATEGY)
     assert count(store, "hz-next") == 72
 
 

@@ -15,9 +15,12 @@ from weerbaar.io import load_workspace
 from weerbaar.io.workspace_export import dump_workspace
 from weerbaar.methods.registry import get_profile
 from weerbaar.services.cycles import load_examples
+from weerbaar.services.viewer import Viewer
 from weerbaar.store import Store, list_cycles
 from weerbaar.store import audit as audit_log
 from weerbaar.store.schema import TABLES
+
+AS_T = Viewer.operator("t")
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,7 +32,7 @@ def _counts(store: Store) -> dict[str, int]:
 
 
 def test_sigkill_mid_import_leaves_database_unchanged(store: Store, tmp_path: Path) -> None:
-    load_examples(store, actor="t")
+    load_examples(store, AS_T)
     before = _counts(store)
     example = load_workspace("example:nvs-2019")
     many = [s.model_copy(update={"id": f"{s.id}-{n}"}) for n in range(8) for s in example.scenarios]

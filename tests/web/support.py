@@ -14,7 +14,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from weerbaar.services import auth
+from tests.operator_support import OPERATOR
+
+from weerbaar.services import accounts
 from weerbaar.services.cycles import load_examples
 from weerbaar.store import open_store, upgrade
 
@@ -36,11 +38,11 @@ def build_database(path: Path) -> Path:
     store = open_store(str(path), check_schema=False)
     try:
         upgrade(store.engine)
-        load_examples(store, actor="test")
-        auth.add_user(store, "admin", PASSWORDS["admin"], actor="test", is_admin=True)
+        load_examples(store, OPERATOR)
+        accounts.add_user(store, OPERATOR, "admin", PASSWORDS["admin"], is_admin=True)
         for name, (role, cycle) in USERS.items():
-            auth.add_user(store, name, PASSWORDS[name], actor="test")
-            auth.grant(store, name, role, cycle=cycle, actor="test")
+            accounts.add_user(store, OPERATOR, name, PASSWORDS[name])
+            accounts.grant(store, OPERATOR, name, role, cycle=cycle)
     finally:
         store.dispose()
     return path

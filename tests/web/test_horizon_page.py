@@ -9,8 +9,11 @@ from fastapi.testclient import TestClient
 from tests.store.test_horizon_store import write_csv
 
 from weerbaar.horizon.synthetic import planted_corpus
-from weerbaar.services.horizon import import_signals
+from weerbaar.services.signals import import_signals
+from weerbaar.services.viewer import Viewer
 from weerbaar.store import Store
+
+AS_T = Viewer.operator("t")
 
 
 def test_horizon_page_shows_signals_by_theme_and_trends(
@@ -19,8 +22,7 @@ def test_horizon_page_shows_signals_by_theme_and_trends(
     empty = ann.get("/cycles/midterm-2021/horizon")
     assert empty.status_code == 200 and 'id="signal-count">0 ' in empty.text
     corpus = planted_corpus(seed=3)
-    import_signals(store, "midterm-2021", write_csv(tmp_path / "s.csv", corpus.signals),
-                   actor="t")
+    import_signals(store, AS_T, "midterm-2021", write_csv(tmp_path / "s.csv", corpus.signals))
     page = ann.get("/cycles/midterm-2021/horizon")
     assert page.status_code == 200
     assert f'id="signal-count">{len(corpus.signals)} ' in page.text

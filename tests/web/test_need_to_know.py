@@ -27,6 +27,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
+from tests.operator_support import OPERATOR
 
 from weerbaar.cli import main
 from weerbaar.domain import (
@@ -40,14 +41,14 @@ from weerbaar.domain import (
     Signal,
     ThemeReview,
 )
-from weerbaar.services import auth
+from weerbaar.services import accounts
+from weerbaar.services.assessment import diagram_data
 from weerbaar.store import Store, add, get, open_store, save
 from weerbaar.store import audit as audit_log
 from weerbaar.store import expert_sessions as sessions
 from weerbaar.store.schema import read_log
 from weerbaar.store.signals import add_signals
 from weerbaar.web import create_app
-from weerbaar.web.views import diagram_data
 
 from .support import DRAFT, FROZEN
 
@@ -102,7 +103,7 @@ class Marked:
 
 
 def _mark(store: Store, path: Path) -> Marked:
-    before = next(p for p in diagram_data(store, DRAFT)["residual"]
+    before = next(p for p in diagram_data(store, OPERATOR, DRAFT)["residual"]
                   if p["id"] == PUBLIC_SCENARIO)
     stored = get(store, DRAFT, "scenario", HIDDEN_SCENARIO)
     save(store, DRAFT, stored.item.model_copy(update={
@@ -156,9 +157,9 @@ def _mark(store: Store, path: Path) -> Marked:
         expected_revision=first, actor="test")
     after = save(store, DRAFT, stored.item, expected_revision=secret, actor="test")
     for name, (role, clearance) in USERS.items():
-        auth.add_user(store, name, password(name), actor="test")
+        accounts.add_user(store, OPERATOR, name, password(name))
         for cycle in (DRAFT, FROZEN):
-            auth.grant(store, name, role, cycle=cycle, actor="test", clearance=clearance)
+            accounts.grant(store, OPERATOR, name, role, cycle=cycle, clearance=clearance)
     hidden = sessions.open_session(store, DRAFT, HIDDEN_SCENARIO, facilitator="cora",
                                    experts=["eva"])
     shown = sessions.open_session(store, DRAFT, "lone-actor-attack", facilitator="cora",

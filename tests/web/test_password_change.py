@@ -11,14 +11,18 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.operator_support import OPERATOR
 
-from weerbaar.services import auth
+from weerbaar.services import accounts as auth
+from weerbaar.services.viewer import Viewer
 from weerbaar.store import Store, audit, open_store, upgrade
 from weerbaar.store import logins as attempts_log
 from weerbaar.web import WebSettings, create_app
 
 from .support import CSRF, DRAFT, PASSWORDS
 from .test_pages import csrf_of, form_values, login_form, text
+
+AS_ADMIN = Viewer.operator("admin")
 
 API = "/api/v1"
 NEW = "a-fresh-password-for-ann"
@@ -269,7 +273,7 @@ def test_logging_out_is_allowed_before_the_change(reset_ann: TestClient) -> None
 
 
 def test_an_admin_setting_their_own_password_need_not_change_it(store: Store) -> None:
-    auth.reset_password(store, "admin", "admins-own-new-password", actor="admin")
+    auth.reset_password(store, AS_ADMIN, "admin", "admins-own-new-password")
     assert not auth.acc.get_user(store, "admin").must_change_password
 
 
@@ -277,8 +281,8 @@ def test_the_first_administrator_must_change_the_one_time_password(tmp_path: Pat
     fresh = open_store(str(tmp_path / "fresh.sqlite"), check_schema=False)
     try:
         upgrade(fresh.engine)
-        one_time = auth.ensure_admin(fresh)
-        assert one_time is not None and auth.ensure_admin(fresh) is None
+        one_time = auth.ensure_admin(fresh, OPERATOR)
+        assert one_time is not None and auth.ensure_admin(fresh, OPERATOR) is None
         with TestClient(create_app(fresh)) as admin:
             first = page_login(admin, "admin", one_time)
             assert first.status_code == 303

@@ -17,7 +17,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from weerbaar.errors import InvalidInput
-from weerbaar.services import auth
+from weerbaar.services import accounts as auth
+from weerbaar.services.viewer import Viewer
 from weerbaar.store import Store, audit
 from weerbaar.store import logins as attempts_log
 from weerbaar.store.core import utcnow
@@ -302,7 +303,8 @@ def test_logout_deletes_the_session(client_for: Callable[[str], TestClient],
 def test_a_password_change_ends_every_session(client_for: Callable[[str], TestClient],
                                               store: Store) -> None:
     one, two, cora = client_for("ann"), client_for("ann"), client_for("cora")
-    changed = auth.change_password(store, "ann", PASSWORDS["ann"], "another-long-password")
+    changed = auth.change_password(store, Viewer.of(auth.acc.get_user(store, "ann"), channel="api"),
+                                   PASSWORDS["ann"], "another-long-password")
     assert changed is not None  # the one new login session (see test_password_change.py)
     assert one.get(f"{API}/me").status_code == two.get(f"{API}/me").status_code == 401
     assert cora.get(f"{API}/me").status_code == 200

@@ -25,12 +25,15 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from weerbaar.services import auth
+from weerbaar.services import accounts
 from weerbaar.services.cycles import load_examples
+from weerbaar.services.viewer import Viewer
 from weerbaar.store import Store, audit, get, history, open_store, upgrade
 from weerbaar.store.schema import measures, reviews, revisions, scenarios
 
 from .support import DRAFT, PASSWORDS
+
+AS_TEST = Viewer.operator("test")
 
 PG = os.environ.get("WEERBAAR_TEST_PG", "")
 WRITERS = 4
@@ -244,9 +247,9 @@ def pg_url() -> Iterator[str]:
         store = open_store(url, check_schema=False)
         try:
             upgrade(store.engine)
-            load_examples(store, actor="test")
-            auth.add_user(store, "ann", PASSWORDS["ann"], actor="test")
-            auth.grant(store, "ann", "analyst", actor="test")
+            load_examples(store, AS_TEST)
+            accounts.add_user(store, AS_TEST, "ann", PASSWORDS["ann"])
+            accounts.grant(store, AS_TEST, "ann", "analyst")
         finally:
             store.dispose()
         yield url

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from types import TracebackType
 from typing import Any, TypeVar
 
-from weerbaar.errors import InvalidInput, WeerbaarError
+from weerbaar.errors import InvalidInput
 
 S = TypeVar("S")
 T = TypeVar("T")
@@ -23,10 +23,9 @@ R = TypeVar("R")
 LOCAL = "local"
 
 
-class DaskUnavailable(WeerbaarError):
-    """Dask is not installed, or its scheduler cannot be reached."""
-
-    exit_code = 2
+class DaskUnavailable(InvalidInput):
+    """Dask is not installed, or its scheduler cannot be reached (the ``--dask`` address given
+    cannot be used: exit code 2)."""
 
 
 def _distributed() -> Any:

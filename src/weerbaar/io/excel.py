@@ -8,6 +8,6 @@ The layout is described in ``docs/workspace.md`` ("Excel workbooks").
 """
 
 from weerbaar.io.excel_read import MAX_BYTES, MAX_ROWS, read_workbook
-from weerbaar.io.excel_template import write_workbook
+from weerbaar.io.excel_template import workbook_bytes, write_workbook
 
-__all__ = ["MAX_BYTES", "MAX_ROWS", "read_workbook", "write_workbook"]
+__all__ = ["MAX_BYTES", "MAX_ROWS", "read_workbook", "workbook_bytes", "write_workbook"]

@@ -14,6 +14,7 @@ workspace.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -386,16 +387,24 @@ def _write_experts(ws: Worksheet, profile: MethodProfile, workspace: Workspace |
 
 def write_workbook(profile: MethodProfile, path: Path | str, workspace: Workspace | None = None,
                    *, lang: Language = "nl", marking: str | None = None) -> Path:
-    """Write a scoring workbook for ``profile``: a template, or with ``workspace``'s scores.
+    """Write a scoring workbook for ``profile`` to ``path`` (see :func:`workbook_bytes`);
+    returns the path written."""
+    path = Path(path)
+    path.write_bytes(workbook_bytes(profile, workspace, lang=lang, marking=marking))
+    return path
+
+
+def workbook_bytes(profile: MethodProfile, workspace: Workspace | None = None, *,
+                   lang: Language = "nl", marking: str | None = None) -> bytes:
+    """A scoring workbook for ``profile``: a template, or with ``workspace``'s scores.
 
     ``lang`` orders the readme's instructions and sets the language of drop-down prompts and
     header notes; headers and codes are language-neutral. ``marking`` (the highest
     classification marking of the content) is set in the workbook's properties and printed in
-    the header and footer of every sheet. Returns the path written.
+    the header and footer of every sheet.
     """
-    path = Path(path)
     if workspace is not None and workspace.profile != profile.id:
-        raise InvalidInput(f"workspace is for profile {workspace.profile!r}", source=path,
+        raise InvalidInput(f"workspace is for profile {workspace.profile!r}",
                            expected=profile.id)
     wb = Workbook()
     wb.properties.title = (workspace.title if workspace and workspace.title
@@ -423,5 +432,6 @@ def write_workbook(profile: MethodProfile, path: Path | str, workspace: Workspac
                 header.center.text = label
             if footer is not None and footer.left is not None:
                 footer.left.text = label
-    wb.save(path)
-    return path
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

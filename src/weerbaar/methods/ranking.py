@@ -8,34 +8,37 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.stats import kendalltau, rankdata
+
+
+def _nan_last(scores: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The scores with NaN (no impact) read as −∞: below every score, tied with each other."""
+    return np.where(np.isnan(scores), -np.inf, scores)
 
 
 def rank_desc(scores: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Rank 1 = highest score; ties share their average rank; NaN (no impact) ranks last."""
-    filled = np.where(np.isnan(scores), -np.inf, scores)
-    order = np.argsort(-filled, kind="stable")
-    ranks = np.empty(len(scores))
-    ranks[order] = np.arange(1, len(scores) + 1, dtype=float)
-    for value in np.unique(filled):
-        tied = filled == value
-        if tied.sum() > 1:
-            ranks[tied] = ranks[tied].mean()
-    return ranks
+    """Rank 1 = highest score; ties share their average rank; NaN (no impact) ranks last.
+
+    The fractional ("average") ranking of :func:`scipy.stats.rankdata`, on the negated scores.
+    """
+    return np.asarray(rankdata(-_nan_last(scores), method="average"), dtype=np.float64)
 
 
 def kendall_tau_b(x: NDArray[np.float64], y: NDArray[np.float64]) -> float:
-    """Kendall's τ_b between two score vectors (ties handled; NaN when undefined)."""
-    x = np.where(np.isnan(x), -np.inf, x)
-    y = np.where(np.isnan(y), -np.inf, y)
-    i, j = np.triu_indices(len(x), k=1)
-    dx, dy = np.sign(x[i] - x[j]), np.sign(y[i] - y[j])
-    dx = np.where(np.isnan(dx), 0, dx)
-    dy = np.where(np.isnan(dy), 0, dy)
-    concordant_minus_discordant = float((dx * dy).sum())
-    n_x, n_y = float((dx != 0).sum()), float((dy != 0).sum())
-    if n_x == 0 or n_y == 0:
+    """Kendall's τ_b between two score vectors (ties handled; NaN when undefined).
+
+    τ_b = (concordant − discordant) / √((n₀ − n₁)(n₀ − n₂)) over the n₀ = n(n − 1)/2 pairs, n₁ and
+    n₂ of them tied in x and in y (Kendall 1945, Biometrika 33, 239–251), computed by
+    :func:`scipy.stats.kendalltau` in O(n log n). NaN scores count as −∞ (tied with each other,
+    below every score); τ_b is NaN when fewer than two scenarios are given or when either vector
+    is constant.
+    """
+    if len(x) < 2:
         return float("nan")
-    return concordant_minus_discordant / float(np.sqrt(n_x * n_y))
+    # only the statistic is used; the asymptotic p-value is the cheap one (undefined for n = 2)
+    method = "asymptotic" if len(x) > 2 else "auto"
+    result = kendalltau(_nan_last(x), _nan_last(y), variant="b", method=method)
+    return float(result.statistic)
 
 
 @dataclass(frozen=True)
@@ -87,8 +90,7 @@ def compare_rankings(
     i, j = np.triu_indices(len(ids), k=1)
     for a, b in combinations(methods, 2):
         tau[(a, b)] = kendall_tau_b(scores[a], scores[b])
-        sa = np.where(np.isnan(scores[a]), -np.inf, scores[a])
-        sb = np.where(np.isnan(scores[b]), -np.inf, scores[b])
+        sa, sb = _nan_last(scores[a]), _nan_last(scores[b])
         flipped = np.sign(sa[i] - sa[j]) * np.sign(sb[i] - sb[j]) < 0
         reversed_pairs[(a, b)] = tuple(
             (ids[p], ids[q]) if sa[p] > sa[q] else (ids[q], ids[p])

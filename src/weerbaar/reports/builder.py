@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from weerbaar.domain import CycleKind, ThemeKind, Verdict
+from weerbaar.i18n import Texts
 from weerbaar.reports.annexes import diagram_annex, scenario_annex, uncertainty_annex
 from weerbaar.reports.annexes_cycle import (
     comparison_annex,
@@ -25,7 +26,6 @@ from weerbaar.reports.data_tables import data_tables
 from weerbaar.reports.model import Block, BulletList, Cover, Paragraph, ReportDocument
 from weerbaar.reports.review_chapters import review_chapters
 from weerbaar.reports.style import HouseStyle, load_style
-from weerbaar.reports.translate import Texts
 
 
 def kind_name(ctx: Context, kind: CycleKind) -> str:

@@ -16,12 +16,12 @@ from weerbaar.domain import (
     Theme,
     Verdict,
 )
+from weerbaar.i18n import Texts
 from weerbaar.methods.results import ScenarioResult
 from weerbaar.reports.data import ReportInput, ReportOptions
 from weerbaar.reports.figures import FigureClock
 from weerbaar.reports.model import Block, BulletList, Heading, Paragraph
 from weerbaar.reports.style import HouseStyle
-from weerbaar.reports.translate import Texts
 
 FLAG = "†"  # marks a result resting on provisional or unknown method values
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")

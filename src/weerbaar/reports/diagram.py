@@ -4,19 +4,20 @@ Both axes are logarithmic in the underlying quantity (each likelihood class is t
 as the one below, each impact class three times the impact), so class *positions* are drawn on
 linear axes with a gridline per class. Drawing uses matplotlib's object-oriented API with the Agg
 canvas only (no pyplot, no GUI) and fixed settings, so the same input gives a byte-identical SVG.
+:func:`build_risk_diagram` draws the figure once; :func:`render_risk_diagram` gives its PNG and SVG
+bytes in memory and :func:`draw_risk_diagram` writes one of them to a file (see
+:mod:`weerbaar.reports.canvas`).
 """
 
 from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-import matplotlib
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import is_color_like
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -28,9 +29,15 @@ from weerbaar.errors import InvalidInput
 from weerbaar.methods.profile import MethodProfile
 from weerbaar.methods.results import Assessment, ScenarioResult
 from weerbaar.reports import labels as geo
-
-if TYPE_CHECKING:
-    from matplotlib.typing import RcKeyType
+from weerbaar.reports.canvas import (
+    DPI,
+    FORMATS,
+    figure_formats,
+    figure_target,
+    new_figure,
+    render_figure,
+    write_figure,
+)
 
 TEXTS: dict[Language, dict[str, str]] = {
     "nl": {"impact": "Impact", "likelihood": "Waarschijnlijkheid",
@@ -52,17 +59,11 @@ BACKGROUND_GREY = "#9a9a9a"
 
 Box = tuple[float, float, float, float]
 """An uncertainty box in grid positions: (likelihood low, likelihood high, impact low, high)."""
-DPI = 150.0
-FONT = "DejaVu Sans"
-_RC: dict[RcKeyType, Any] = {  # a font shipped with matplotlib; text kept as text in SVG
-    "font.family": "sans-serif", "font.sans-serif": [FONT], "font.size": 9.0,
-    "text.usetex": False, "svg.fonttype": "none", "svg.hashsalt": "weerbaar-risk-diagram",
-}
 
 
 @dataclass(frozen=True)
-class DiagramLayout:
-    """What was drawn, for tests and callers.
+class DiagramContent:
+    """What was drawn, for tests and callers, wherever the figure goes.
 
     ``labels`` holds ``(scenario_id, label_text, (x0, y0, x1, y1))`` with boxes in display pixels
     of the written figure (origin bottom left: PNG pixels with y counted from the bottom). A label
@@ -70,8 +71,6 @@ class DiagramLayout:
     ids in ``unlabelled`` are numbered but their number found no free spot near the point.
     """
 
-    path: Path
-    format: Literal["svg", "png"]
     labels: tuple[tuple[str, str, geo.Box], ...]
     numbered: tuple[tuple[int, str], ...]
     omitted: tuple[str, ...]
@@ -80,6 +79,14 @@ class DiagramLayout:
     size_px: tuple[int, int] = (0, 0)
     arrows: tuple[str, ...] = ()  # scenarios with an arrow from the background position
     residual: tuple[str, ...] = ()  # scenarios with a residual point apart from the current one
+
+
+@dataclass(frozen=True, kw_only=True)
+class DiagramLayout(DiagramContent):
+    """What was drawn (:class:`DiagramContent`) and the file it was written to."""
+
+    path: Path
+    format: Literal["svg", "png"]
 
 
 @dataclass(frozen=True)
@@ -124,14 +131,6 @@ def _px(points: float) -> float:
     return points * DPI / 72.0
 
 
-def _format_of(path: Path) -> Literal["svg", "png"]:
-    suffix = path.suffix.lower()
-    if suffix in (".svg", ".png"):
-        return "svg" if suffix == ".svg" else "png"
-    raise InvalidInput(f"cannot write a risk diagram to {path}: unknown file type "
-                       f"{suffix or '(none)'}", source=path, expected=".svg or .png")
-
-
 def _tick_labels(scale: OrdinalScale, lang: Language, wrap: int | None) -> list[str]:
     if wrap is None:
         return [f"{lv.code}  {lv.name.get(lang)}" for lv in scale.levels]
@@ -166,11 +165,10 @@ def _limits(results: Sequence[ScenarioResult], ranges: bool, scale: OrdinalScale
     return min(values) - 0.3, max(values) + 0.3
 
 
-def draw_risk_diagram(
+def build_risk_diagram(
     assessment: Assessment,
     profile: MethodProfile,
     themes: Sequence[Theme],
-    path: Path | str,
     *,
     lang: Literal["nl", "en"] = "en",
     background: Assessment | None = None,
@@ -180,8 +178,8 @@ def draw_risk_diagram(
     boxes: Mapping[str, Box] | None = None,
     box_label: str | None = None,
     residual: Assessment | None = None,
-) -> DiagramLayout:
-    """Draw the risk diagram of ``assessment`` to ``path`` (``.svg`` or ``.png``).
+) -> tuple[Figure, DiagramContent]:
+    """Draw the risk diagram of ``assessment`` on a new figure, once, for any format.
 
     One marker per scenario, coloured by theme (the legend shows the themes that occur); hollow
     when the result rests on provisional values; LL–UL ranges as error bars when ``show_ranges``.
@@ -194,25 +192,51 @@ def draw_risk_diagram(
     plot where the id does not fit. Results without a position are not drawn but listed in ``omitted``.
     ``boxes`` (scenario id -> :data:`Box`) draws an uncertainty box, e.g. the 5–95 % percentiles
     of an uncertainty analysis, instead of the LL–UL bars of that scenario; ``box_label`` names
-    it in the legend.
+    it in the legend. Render the figure with :func:`~weerbaar.reports.canvas.render_figure`.
     """
-    target = Path(path)
-    fmt = _format_of(target)
-    if not target.parent.is_dir():
-        raise InvalidInput(f"cannot write {target}: folder {target.parent} does not exist",
-                           source=target, expected="an existing folder")
-    with matplotlib.rc_context(_RC):
-        fig = Figure(figsize=(8.0, 6.0), dpi=DPI)
-        FigureCanvasAgg(fig)
-        try:
-            layout = _draw(fig, assessment, profile, themes, lang, background, show_ranges,
-                           iso_risk, title if title is not None else assessment.title,
-                           dict(boxes or {}), box_label, residual)
-            metadata: dict[str, str | None] = {"Date": None} if fmt == "svg" else {"Software": None}
-            fig.savefig(target, format=fmt, dpi=DPI, metadata=metadata)
-        finally:
-            fig.clear()
-    return DiagramLayout(path=target, format=fmt, **layout)
+    with new_figure(8.0, 6.0) as fig:
+        content = _draw(fig, assessment, profile, themes, lang, background, show_ranges,
+                        iso_risk, title if title is not None else assessment.title,
+                        dict(boxes or {}), box_label, residual)
+    return fig, DiagramContent(**content)
+
+
+def render_risk_diagram(
+    assessment: Assessment, profile: MethodProfile, themes: Sequence[Theme], *,
+    formats: Iterable[str] = FORMATS, lang: Literal["nl", "en"] = "en",
+    background: Assessment | None = None, show_ranges: bool = True, iso_risk: bool = False,
+    title: str | None = None, boxes: Mapping[str, Box] | None = None,
+    box_label: str | None = None, residual: Assessment | None = None,
+) -> dict[str, bytes]:
+    """The risk diagram (see :func:`build_risk_diagram`) as image bytes per format, in memory.
+
+    The figure is drawn once and saved in every format of ``formats`` (``"png"``, ``"svg"``).
+    """
+    wanted = figure_formats(formats)
+    fig, _ = build_risk_diagram(assessment, profile, themes, lang=lang, background=background,
+                                show_ranges=show_ranges, iso_risk=iso_risk, title=title,
+                                boxes=boxes, box_label=box_label, residual=residual)
+    return render_figure(fig, wanted)
+
+
+def draw_risk_diagram(
+    assessment: Assessment, profile: MethodProfile, themes: Sequence[Theme], path: Path | str, *,
+    lang: Literal["nl", "en"] = "en", background: Assessment | None = None,
+    show_ranges: bool = True, iso_risk: bool = False, title: str | None = None,
+    boxes: Mapping[str, Box] | None = None, box_label: str | None = None,
+    residual: Assessment | None = None,
+) -> DiagramLayout:
+    """Write the risk diagram (see :func:`build_risk_diagram`) to ``path`` (``.svg``/``.png``).
+
+    The path is checked before anything is drawn.
+    """
+    target, fmt = figure_target(path)
+    fig, content = build_risk_diagram(assessment, profile, themes, lang=lang,
+                                      background=background, show_ranges=show_ranges,
+                                      iso_risk=iso_risk, title=title, boxes=boxes,
+                                      box_label=box_label, residual=residual)
+    write_figure(fig, target, fmt)
+    return DiagramLayout(path=target, format=fmt, **vars(content))
 
 
 def _draw(fig: Figure, assessment: Assessment, profile: MethodProfile, themes: Sequence[Theme],

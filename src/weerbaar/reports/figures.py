@@ -1,27 +1,28 @@
 """Static figures of a report, drawn once and kept as bytes for every format.
 
 Risk diagrams and uncertainty charts come from :mod:`weerbaar.reports.diagram` and
-:mod:`weerbaar.reports.uncertainty_charts` (matplotlib, Agg only). PNG goes into Word and PDF; SVG,
-stripped of its XML prologue and metadata, is inlined in HTML. The time spent drawing is kept in a
-:class:`FigureClock` so benchmarks can report the share of figures in a report's wall time.
+:mod:`weerbaar.reports.uncertainty_charts` (matplotlib, Agg only). Each figure is drawn once and
+rendered in memory to every format it is needed in, never through a file: PNG goes into Word and
+PDF; SVG, stripped of its XML prologue and metadata, is inlined in HTML. The time spent drawing is
+kept in a :class:`FigureClock` so benchmarks can report the share of figures in a report's wall
+time.
 """
 
 from __future__ import annotations
 
 import re
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 from weerbaar.domain import Language, Theme
 from weerbaar.methods.profile import MethodProfile
 from weerbaar.methods.results import Assessment
 from weerbaar.methods.uncertainty.results import UncertaintyResult
-from weerbaar.reports.diagram import draw_risk_diagram
-from weerbaar.reports.uncertainty_charts import draw_rank_chart, draw_uncertainty_diagram
+from weerbaar.reports.canvas import FigureFormat
+from weerbaar.reports.diagram import render_risk_diagram
+from weerbaar.reports.uncertainty_charts import render_rank_chart, render_uncertainty_diagram
 
 
 @dataclass
@@ -57,16 +58,13 @@ def inline_svg(svg: str) -> str:
     return _NAMESPACES.sub("", _METADATA.sub("", _PROLOGUE.sub("", svg, count=1)))
 
 
-def _draw(clock: FigureClock, draw: Callable[[Path], object], svg: bool) -> Drawn:
-    with clock.timing(), tempfile.TemporaryDirectory(prefix="weerbaar-fig-") as tmp:
-        png_path = Path(tmp) / "figure.png"
-        draw(png_path)
-        text = ""
-        if svg:
-            svg_path = Path(tmp) / "figure.svg"
-            draw(svg_path)
-            text = inline_svg(svg_path.read_text(encoding="utf-8"))
-        data = png_path.read_bytes()
+def _draw(clock: FigureClock, render: Callable[[tuple[FigureFormat, ...]], dict[str, bytes]],
+          svg: bool) -> Drawn:
+    """PNG (and SVG when asked) of one figure, drawn once by ``render`` for both formats."""
+    with clock.timing():
+        images = render(("png", "svg") if svg else ("png",))
+        text = inline_svg(images["svg"].decode("utf-8")) if svg else ""
+    data = images["png"]
     return Drawn(png=data, svg=text, size_px=png_size(data))
 
 
@@ -82,20 +80,21 @@ def risk_diagram(clock: FigureClock, assessment: Assessment, profile: MethodProf
                  background: Assessment | None = None, residual: Assessment | None = None,
                  svg: bool = False) -> Drawn:
     """The risk diagram as PNG (and SVG when asked)."""
-    return _draw(clock, lambda path: draw_risk_diagram(
-        assessment, profile, themes, path, lang=lang, background=background, residual=residual,
-        show_ranges=background is None, title=title), svg)
+    return _draw(clock, lambda formats: render_risk_diagram(
+        assessment, profile, themes, formats=formats, lang=lang, background=background,
+        residual=residual, show_ranges=background is None, title=title), svg)
 
 
 def uncertainty_diagram(clock: FigureClock, result: UncertaintyResult, assessment: Assessment,
                         profile: MethodProfile, themes: Sequence[Theme], lang: Language,
                         *, title: str | None) -> Drawn:
-    return _draw(clock, lambda path: draw_uncertainty_diagram(
-        result, assessment, profile, themes, path, lang=lang, title=title), True)
+    return _draw(clock, lambda formats: render_uncertainty_diagram(
+        result, assessment, profile, themes, formats=formats, lang=lang, title=title), True)
 
 
 def rank_chart(clock: FigureClock, result: UncertaintyResult, lang: Language) -> Drawn:
-    return _draw(clock, lambda path: draw_rank_chart(result, path, lang=lang), True)
+    return _draw(clock, lambda formats: render_rank_chart(result, formats=formats, lang=lang),
+                 True)
 
 
 __all__ = ["Drawn", "FigureClock", "inline_svg", "png_size", "rank_chart", "risk_diagram",

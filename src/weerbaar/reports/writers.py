@@ -1,8 +1,9 @@
-"""Write a :class:`ReportDocument` in one of the formats: HTML, DOCX, PDF or XLSX."""
+"""A :class:`ReportDocument` in one of the formats: HTML, DOCX, PDF or XLSX, as bytes (or
+written to a file)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import io
 from pathlib import Path
 
 from weerbaar.errors import InvalidInput
@@ -12,36 +13,41 @@ from weerbaar.reports.style import HouseStyle
 FORMATS = ("html", "docx", "pdf", "xlsx")
 
 
-def _writer(fmt: str) -> Callable[[ReportDocument, HouseStyle, Path], Path]:
+def render(document: ReportDocument, style: HouseStyle, fmt: str) -> bytes:
+    """``document`` as ``fmt`` (one of :data:`FORMATS`)."""
     if fmt == "html":
-        from weerbaar.reports.html import write_html
+        from weerbaar.reports.html import render_html
 
-        return write_html
-    if fmt == "docx":
-        from weerbaar.reports.docx_writer import write_docx
-
-        return write_docx
+        return render_html(document, style).encode("utf-8")
     if fmt == "pdf":
-        from weerbaar.reports.pdf_writer import write_pdf
+        from weerbaar.reports.pdf_writer import build_pdf
 
-        return write_pdf
-    if fmt == "xlsx":
-        from weerbaar.reports.xlsx_writer import write_xlsx
+        return build_pdf(document, style)
+    buffer = io.BytesIO()
+    if fmt == "docx":
+        from weerbaar.reports.docx_writer import build_docx
 
-        return write_xlsx
-    raise InvalidInput(f"unknown report format {fmt!r}", location=["--format"],
-                       expected=", ".join(FORMATS))
+        build_docx(document, style).save(buffer)
+    elif fmt == "xlsx":
+        from weerbaar.reports.xlsx_writer import build_workbook
+
+        build_workbook(document, style).save(buffer)
+    else:
+        raise InvalidInput(f"unknown report format {fmt!r}", location=["format"],
+                           expected=", ".join(FORMATS))
+    return buffer.getvalue()
 
 
 def write(document: ReportDocument, style: HouseStyle, fmt: str, path: Path) -> Path:
     """Write ``document`` as ``fmt`` to ``path``; a file that cannot be written is an
     :class:`~weerbaar.errors.InvalidInput` naming it."""
-    writer = _writer(fmt)
+    content = render(document, style, fmt)
     try:
-        return writer(document, style, path)
+        path.write_bytes(content)
     except OSError as exc:
         raise InvalidInput(f"cannot write the {fmt.upper()} report: {exc.strerror or exc}",
-                           source=path, location=["--out"]) from None
+                           source=path) from None
+    return path
 
 
-__all__ = ["FORMATS", "write"]
+__all__ = ["FORMATS", "render", "write"]

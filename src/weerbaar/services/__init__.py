@@ -1,6 +1,16 @@
-"""Use cases shared by the CLI and (later) the web application."""
+"""The use cases of weerbaar: the one API of its faces (the command line and the web app).
 
-from weerbaar.services.analysis import AnalysisRun, run_analysis
-from weerbaar.services.assessment import AssessmentRun, run_assessment
+One module per family of use cases — ``cycles``, ``scenarios``, ``reviews``, ``measures``,
+``sessions``, ``signals`` (horizon scan), ``cascade`` (vital infrastructure), ``assessment``,
+``analysis``, ``compare``, ``history``, ``search``, ``reports``, ``excel``, ``strategy``,
+``accounts``, ``classification``, ``audit``, ``database``, ``profiles``. Every use case takes the
+store (a unit of work) and a :class:`~weerbaar.services.viewer.Viewer` (who asks) and does the
+role check, the clearance filtering, the read logging, the optimistic concurrency and the domain
+invariants itself (see ``docs/architecture.md``). The modules are imported on use, so importing
+this package stays cheap.
+"""
 
-__all__ = ["AnalysisRun", "AssessmentRun", "run_analysis", "run_assessment"]
+from weerbaar.services.registry import IDENTIFIERS, USE_CASES, identifies, observe, use_case
+from weerbaar.services.viewer import Channel, Viewer
+
+__all__ = ["IDENTIFIERS", "USE_CASES", "Channel", "Viewer", "identifies", "observe", "use_case"]

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import Any
 
 from weerbaar.domain import Language, Workspace
 from weerbaar.errors import InvalidInput
-from weerbaar.io import load_workspace
+from weerbaar.i18n import check_language
 from weerbaar.methods.profile import Denominator, MethodProfile
-from weerbaar.methods.registry import get_profile
 from weerbaar.methods.uncertainty import (
     Executor,
     LocalExecutor,
@@ -27,6 +26,9 @@ from weerbaar.methods.uncertainty.sensitivity import (
     weight_sensitivity,
 )
 from weerbaar.methods.uncertainty.sobol import SobolResult
+from weerbaar.services.registry import use_case
+from weerbaar.services.viewer import Viewer
+from weerbaar.store import Store
 
 PhaseProgress = Callable[[str, int, int], None]
 """Called as ``progress(phase, done, total)``; phases: analysis, weights, sobol."""
@@ -40,7 +42,8 @@ class AnalysisRun:
     preferences: PreferenceComparison | None = None
     weights: WeightSensitivity | None = None
     sobol: SobolResult | None = None
-    files: tuple[Path, ...] = field(default=())
+    diagrams: dict[str, bytes] = field(default_factory=dict)  # format: uncertainty diagram
+    rank_charts: dict[str, bytes] = field(default_factory=dict)  # format: rank chart
 
 
 def _choice(value: str | None, kind: type[Shape] | type[Denominator], option: str
@@ -64,7 +67,7 @@ def _serious(value: str | None, profile: MethodProfile) -> float | None:
     try:
         return float(value)
     except ValueError:
-        raise InvalidInput(f"{value!r} is not an impact class", location=["--serious"],
+        raise InvalidInput(f"{value!r} is not an impact class", location=["serious"],
                            expected=profile.impact.describe_codes()) from None
 
 
@@ -79,8 +82,9 @@ def _executor(address: str | None) -> Iterator[Executor]:
         yield executor
 
 
-def run_analysis(
-    workspace: str | Path | tuple[Workspace, MethodProfile],
+def analyse(
+    ws: Workspace,
+    profile: MethodProfile,
     *,
     samples: int = 10_000,
     seed: int = 0,
@@ -92,28 +96,23 @@ def run_analysis(
     denominator: str | None = None,
     experts: bool = True,
     chunk_size: int = 16_384,
-    diagrams: Sequence[str | Path] = (),
-    rank_charts: Sequence[str | Path] = (),
+    diagrams: Sequence[str] = (),
+    rank_charts: Sequence[str] = (),
     sensitivity: bool = False,
     concentration: float = 100.0,
     sobol_samples: int = 4096,
     lang: Language = "en",
     progress: PhaseProgress | None = None,
 ) -> AnalysisRun:
-    """Load a workspace, run the uncertainty analysis (and, if asked, the sensitivity analyses)
-    locally or on Dask (``dask``: ``"local"`` or a scheduler address), and write the charts.
-
-    ``workspace`` is a file, ``example:NAME``, or an already loaded workspace with the exact
-    profile to use (e.g. a cycle's, as the report service passes it)."""
-    if isinstance(workspace, tuple):
-        ws, profile = workspace
-    else:
-        ws = load_workspace(str(workspace))
-        profile = get_profile(ws.profile)
-    shape = _choice(distribution, Shape, "--distribution")
-    rule = _choice(denominator, Denominator, "--denominator")
+    """Run the uncertainty analysis of a loaded workspace with the exact profile to use (and,
+    if asked, the sensitivity analyses) locally or on Dask (``dask``: ``"local"`` or a scheduler
+    address), and draw the charts in the formats asked ("svg", "png")."""
+    shape = _choice(distribution, Shape, "distribution")
+    rule = _choice(denominator, Denominator, "denominator")
     if concentration <= 0:
-        raise InvalidInput("the concentration must be positive", location=["--concentration"])
+        raise InvalidInput("the concentration must be positive", location=["concentration"])
+    if samples < 1:
+        raise InvalidInput("the number of samples must be positive", location=["samples"])
     analysis = UncertaintyAnalysis(
         samples=samples, seed=seed, distribution=shape if isinstance(shape, Shape) else None,
         serious=_serious(serious, profile), method=method, preference=preference,
@@ -137,26 +136,40 @@ def run_analysis(
                                          progress=phase("weights"))
             sobol = sobol_indices(analysis, ws.scenarios, profile, samples=sobol_samples,
                                   executor=executor, progress=phase("sobol"))
-    written: list[Path] = []
+    drawn: dict[str, bytes] = {}
+    ranks: dict[str, bytes] = {}
     if diagrams or rank_charts:
         from weerbaar.methods.assessment import assess
-        from weerbaar.reports.uncertainty_charts import draw_rank_chart, draw_uncertainty_diagram
+        from weerbaar.reports.uncertainty_charts import (
+            render_rank_chart,
+            render_uncertainty_diagram,
+        )
+        from weerbaar.services.charts import figure_format
 
-        assessment = assess(ws.scenarios, profile, method=method, preference=result.preference,
-                            denominator=analysis.denominator, title=ws.title)
-        for target in diagrams:
-            path = Path(target)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            draw_uncertainty_diagram(result, assessment, profile, ws.themes, path, lang=lang,
-                                     title=ws.title)
-            written.append(path)
-        for target in rank_charts:
-            path = Path(target)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            draw_rank_chart(result, path, lang=lang)
-            written.append(path)
+        if diagrams:
+            assessment = assess(ws.scenarios, profile, method=method,
+                                preference=result.preference,
+                                denominator=analysis.denominator, title=ws.title)
+            drawn = render_uncertainty_diagram(
+                result, assessment, profile, ws.themes, lang=lang, title=ws.title,
+                formats=tuple(dict.fromkeys(figure_format(d, "diagram") for d in diagrams)))
+        if rank_charts:
+            ranks = render_rank_chart(
+                result, lang=lang,
+                formats=tuple(dict.fromkeys(figure_format(d, "rank_chart") for d in rank_charts)))
     return AnalysisRun(workspace=ws, profile=profile, result=result, preferences=prefs,
-                       weights=weights, sobol=sobol, files=tuple(written))
+                       weights=weights, sobol=sobol, diagrams=drawn, rank_charts=ranks)
 
 
-__all__ = ["AnalysisRun", "PhaseProgress", "run_analysis"]
+@use_case
+def run_analysis(store: Store | None, viewer: Viewer, workspace: str, *,
+                 lang: str = "en", **options: Any) -> AnalysisRun:
+    """:func:`analyse` a workspace: a file, ``example:NAME`` or ``cycle:KEY`` (``store`` is
+    needed for a cycle only; it is read as the viewer may see it)."""
+    from weerbaar.services.assessment import _workspace_of
+
+    ws, profile = _workspace_of(store, viewer, workspace)
+    return analyse(ws, profile, lang=check_language(lang), **options)
+
+
+__all__ = ["AnalysisRun", "PhaseProgress", "analyse", "run_analysis"]

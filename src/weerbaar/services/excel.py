@@ -1,47 +1,57 @@
-"""Use cases for Excel scoring workbooks: template, import into a cycle, export a cycle."""
+"""Use cases for Excel scoring workbooks: an empty template, a cycle's workbook, and importing a
+filled workbook into a cycle (a new one, or an existing draft) — every problem listed by sheet
+and cell, and nothing written unless there are none.
+
+The workbooks are returned as bytes; the faces save them where the user asks.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from weerbaar.domain import CycleKind, Workspace
+from weerbaar.domain import CycleKind, Role, Workspace
 from weerbaar.domain.need_to_know import highest_marking
 from weerbaar.errors import InvalidInput
-from weerbaar.io.excel import read_workbook, write_workbook
+from weerbaar.i18n import check_language
+from weerbaar.io.excel import read_workbook, workbook_bytes
 from weerbaar.methods.registry import get_profile
-from weerbaar.services.visibility import log_workspace_reads
-from weerbaar.store import (
-    Store,
+from weerbaar.services.cycles import (
     SyncReport,
     apply_workspace,
-    cycle_workspace,
-    import_workspace,
-    list_cycles,
+    import_cycle,
+    require_whole_view,
 )
-from weerbaar.store.cycles import Progress
-from weerbaar.store.settings import classification_scheme
+from weerbaar.services.registry import use_case
+from weerbaar.services.scope import cycle_scope
+from weerbaar.services.viewer import Viewer
+from weerbaar.store import Store
+from weerbaar.store.cycles import Progress, list_cycles
 
 
-def write_template(profile_id: str, path: Path, *, lang: str = "nl") -> Path:
+@use_case
+def scoring_template(viewer: Viewer, profile: str, *, lang: str = "nl") -> bytes:
     """An empty scoring workbook for a method profile."""
-    _refuse_existing(path)
-    return write_workbook(get_profile(profile_id), path, lang="en" if lang == "en" else "nl")
+    return workbook_bytes(get_profile(profile), lang=check_language(lang, default="nl"))
 
 
-def export_cycle(store: Store, key: str, path: Path, *, lang: str = "nl",
-                 clearance: str | None = None, actor: str = "cli") -> Path:
-    """A cycle's themes, scenarios and experts' scores as a scoring workbook, marked with the
-    highest marking it contains (with a ``clearance``: only what that clearance may see)."""
-    _refuse_existing(path)
-    workspace, profile = cycle_workspace(store, key, clearance=clearance)
-    within = classification_scheme(store)
-    marking = highest_marking(workspace, within)
-    written = write_workbook(profile, path, workspace, lang="en" if lang == "en" else "nl",
-                             marking=marking)
-    log_workspace_reads(store, actor=actor, cycle=key, channel="export", workspace=workspace,
-                        within=within)
-    return written
+@dataclass(frozen=True)
+class CycleWorkbook:
+    content: bytes
+    marking: str
+
+
+@use_case
+def export_workbook(store: Store, viewer: Viewer, key: str, *, lang: str = "nl") -> CycleWorkbook:
+    """A cycle's themes, scenarios and experts' scores as the viewer may see them, as a scoring
+    workbook marked with the highest marking it contains; the reads are logged (``export``)."""
+    language = check_language(lang, default="nl")
+    scope = cycle_scope(store, viewer.via("export"), key)
+    workspace, profile = scope.workspace()
+    marking = highest_marking(workspace, scope.scheme)
+    content = workbook_bytes(profile, workspace, lang=language, marking=marking)
+    scope.log_workspace(workspace)
+    return CycleWorkbook(content, marking)
 
 
 @dataclass(frozen=True)
@@ -53,7 +63,8 @@ class ExcelImport:
     dry_run: bool
 
 
-def import_workbook(store: Store, path: Path, *, key: str, actor: str,
+@use_case
+def import_workbook(store: Store, viewer: Viewer, path: Path, *, key: str,
                     kind: CycleKind | None = None, reason: str | None = None,
                     dry_run: bool = False, progress: Progress | None = None) -> ExcelImport:
     """Import a workbook into cycle ``key``: a new cycle (needs ``kind``) or an existing draft.
@@ -63,24 +74,26 @@ def import_workbook(store: Store, path: Path, *, key: str, actor: str,
     and scenarios replace the cycle's (as new revisions); reviews and measures are kept, since
     workbooks do not carry them. The whole import is one transaction.
     """
-    existing = {c.key for c in list_cycles(store)}
-    if key in existing:
-        current, profile = cycle_workspace(store, key)
+    why = reason or f"Excel import of {path.name}"
+    if key in {c.key for c in list_cycles(store)}:
+        scope = cycle_scope(store, viewer, key, Role.ANALYST)
+        require_whole_view(scope)
+        current, profile = scope.whole()
         workspace = keep_markings(read_workbook(path, profile), current)
         merged = workspace.model_copy(update={"reviews": current.reviews,
                                               "measures": current.measures})
-        report = apply_workspace(store, key, merged, actor=actor,
-                                 reason=reason or f"Excel import of {path.name}",
-                                 progress=progress, dry_run=dry_run)
+        report = apply_workspace(store, viewer, key, merged, reason=why, progress=progress,
+                                 dry_run=dry_run)
         return ExcelImport(key, False, report, len(workspace.scenarios), dry_run)
+    viewer.require_login()
     workspace = read_workbook(path)
     if kind is None:
         raise InvalidInput(f"there is no cycle {key!r}; to create it, give its kind",
-                           location=["--kind"], expected="strategy, midterm_review, "
+                           location=["kind"], expected="strategy, midterm_review, "
                            "risk_analysis or regional_profile")
     if not dry_run:
-        import_workspace(store, workspace, key=key, kind=kind, actor=actor,
-                         reason=reason or f"Excel import of {path.name}", progress=progress)
+        import_cycle(store, viewer, workspace, key=key, kind=kind, reason=why,
+                     progress=progress)
     return ExcelImport(key, True, None, len(workspace.scenarios), dry_run)
 
 
@@ -102,12 +115,11 @@ def keep_markings(workspace: Workspace, current: Workspace) -> Workspace:
     return workspace.model_copy(update={"scenarios": tuple(scenarios)})
 
 
-def read_only(path: Path) -> Workspace:
+@use_case
+def check_workbook(viewer: Viewer, path: Path) -> Workspace:
     """Read and check a workbook without a database (every problem reported at once)."""
     return read_workbook(path)
 
 
-def _refuse_existing(path: Path) -> None:
-    if path.exists():
-        raise InvalidInput(f"{path} exists; not overwriting it", location=["--out"],
-                           expected="a new file name")
+__all__ = ["CycleWorkbook", "ExcelImport", "check_workbook", "export_workbook",
+           "import_workbook", "keep_markings", "scoring_template"]

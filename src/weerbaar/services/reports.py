@@ -1,9 +1,10 @@
 """Use case: the documents of a cycle — the midterm review or the risk analysis — as HTML, Word,
 PDF and Excel.
 
-Loads the cycle from the store, assesses it (current and residual), compares it with its parent,
-makes the priority list, optionally runs the uncertainty analysis, builds one format-neutral report
-and writes it in every requested format.
+Loads the cycle as the viewer may see it, assesses it (current and residual), compares it with
+its parent (when the viewer may read the parent), makes the priority list, optionally runs the
+uncertainty analysis, builds one format-neutral report and renders it in every requested format
+(bytes; the faces save or send them).
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from datetime import date
 from pathlib import Path
 
 from weerbaar.domain import CycleKind, Language, Workspace
-from weerbaar.domain.need_to_know import beside_child, highest_marking
+from weerbaar.domain.need_to_know import highest_marking
 from weerbaar.errors import InvalidInput
+from weerbaar.i18n import check_language
 from weerbaar.methods.assessment import assess
 from weerbaar.methods.priority import priority_list
 from weerbaar.methods.residual import residual_scenarios
-from weerbaar.reports.builder import build_report
+from weerbaar.reports.builder import build_report as build
 from weerbaar.reports.data import (
     Change,
     ParentComparison,
@@ -30,10 +32,14 @@ from weerbaar.reports.data import (
 )
 from weerbaar.reports.model import ReportDocument
 from weerbaar.reports.style import copy_template, load_style
-from weerbaar.reports.writers import FORMATS, write
-from weerbaar.services.visibility import check_level, log_workspace_reads
-from weerbaar.store import Store, compare_cycles, cycle_workspace, get_cycle
-from weerbaar.store.settings import classification_scheme
+from weerbaar.reports.writers import FORMATS, render
+from weerbaar.services.analysis import analyse
+from weerbaar.services.compare import content_changes, parent_beside, readable_parent
+from weerbaar.services.registry import use_case
+from weerbaar.services.scope import CycleScope, cycle_scope, lower_clearance
+from weerbaar.services.viewer import Viewer
+from weerbaar.services.visibility import check_level
+from weerbaar.store import Store
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(step, done, total)``; steps: load, uncertainty, build, and each format."""
@@ -49,7 +55,7 @@ class UncertaintyOptions:
 @dataclass(frozen=True)
 class ReportRun:
     document: ReportDocument
-    paths: tuple[Path, ...]
+    files: dict[str, bytes]  # file name (KEY-KIND-LANG.EXT): content, in the formats' order
     seconds: dict[str, float] = field(default_factory=dict)  # load, build, figures, per format
 
 
@@ -61,77 +67,70 @@ def parse_formats(formats: str | Sequence[str]) -> tuple[str, ...]:
         if not item:
             continue
         if item not in FORMATS:
-            raise InvalidInput(f"unknown report format {item!r}", location=["--format"],
+            raise InvalidInput(f"unknown report format {item!r}", location=["format"],
                                expected=", ".join(FORMATS))
         if item not in chosen:
             chosen.append(item)
     if not chosen:
-        raise InvalidInput("no report format given", location=["--format"],
+        raise InvalidInput("no report format given", location=["format"],
                            expected=", ".join(FORMATS))
     return tuple(chosen)
 
 
-def _parent(store: Store, key: str, clearance: str | None,
-            current_ws: Workspace) -> tuple[ParentComparison | None, Workspace | None]:
-    comparison = compare_cycles(store, None, key, clearance=clearance)
-    if comparison.base is None:
+def _parent(scope: CycleScope, current_ws: Workspace
+            ) -> tuple[ParentComparison | None, Workspace | None]:
+    parent = readable_parent(scope)
+    if parent is None:
         return None, None
-    ws, profile = cycle_workspace(store, comparison.base, clearance=clearance)
-    if clearance is not None:
-        ws = beside_child(ws, cycle_workspace(store, key)[0], current_ws)
-    base = get_cycle(store, comparison.base)
+    seen = lower_clearance(scope, parent)
+    comparison = content_changes(seen, parent.key)
+    ws = parent_beside(seen, parent)
     old_reviews = {r.theme: r.verdict for r in ws.reviews}
     verdicts = tuple((r.theme, old_reviews.get(r.theme), r.verdict) for r in current_ws.reviews
                      if r.verdict != old_reviews.get(r.theme))
+    parent.log_workspace(ws)
     return ParentComparison(
-        key=comparison.base, title=ws.title or base.title,
-        assessment=assess(ws.scenarios, profile, title=ws.title),
+        key=parent.key, title=ws.title or parent.cycle.title,
+        assessment=assess(ws.scenarios, parent.profile, title=ws.title),
         changes=tuple(Change(kind=i.kind, key=i.key, status=i.status, reasons=i.reasons,
                              fields=tuple(c.path for c in i.changes))
                       for i in comparison.items),
         unchanged=dict(comparison.unchanged_by_kind), verdicts=verdicts), ws
 
 
-def report_input(store: Store, key: str, *, cut: str = "C",
+def report_input(scope: CycleScope, *, cut: str = "C",
                  uncertainty: UncertaintyOptions | None = None,
-                 progress: Progress | None = None, clearance: str | None = None,
-                 minimum_marking: str | None = None, actor: str | None = None) -> ReportInput:
-    """Everything a report of cycle ``key`` shows, computed from the store's data.
-
-    With a ``clearance``, only what someone with that clearance may see. The report carries the
-    highest marking of what it contains (at least ``minimum_marking``); with an ``actor``, the
-    reads of marked content are written to the read log."""
-    within = classification_scheme(store)
+                 progress: Progress | None = None,
+                 minimum_marking: str | None = None) -> ReportInput:
+    """Everything a report of the scope's cycle shows, as its viewer may see it. The report
+    carries the highest marking of what it contains (at least ``minimum_marking``); the reads
+    of marked content are written to the read log."""
+    within = scope.scheme
     if minimum_marking is not None:
-        check_level(within, minimum_marking, "--classification")
-    cycle = get_cycle(store, key)
-    ws, profile = cycle_workspace(store, key, clearance=clearance)
+        check_level(within, minimum_marking, "classification")
+    ws, profile = scope.workspace()
     assessment = assess(ws.scenarios, profile, title=ws.title)
     residual = assess(residual_scenarios(ws.scenarios, ws.measures, profile), profile,
                       title=ws.title)
     try:
         priorities = priority_list(ws.scenarios, ws.themes, ws.reviews, profile, cut=cut)
     except ValueError as exc:
-        raise InvalidInput(str(exc), location=["--cut"],
+        raise InvalidInput(str(exc), location=["cut"],
                            expected=profile.impact.describe_codes()) from None
     result = None
     if uncertainty is not None:
-        from weerbaar.services.analysis import run_analysis
-
         def phase(name: str, done: int, total: int) -> None:
             if progress is not None:
                 progress("uncertainty", done, total)
 
-        result = run_analysis((ws, profile), samples=uncertainty.samples, seed=uncertainty.seed,
-                              progress=phase).result
-    parent, parent_ws = _parent(store, key, clearance, ws)
+        result = analyse(ws, profile, samples=uncertainty.samples, seed=uncertainty.seed,
+                         progress=phase).result
+    parent, parent_ws = _parent(scope, ws)
     marking = within.combined(highest_marking(ws, within),
                               highest_marking(parent_ws, within) if parent_ws else None,
                               minimum_marking or within.lowest)
-    if actor is not None:
-        log_workspace_reads(store, actor=actor, cycle=key, channel="report", workspace=ws,
-                            within=within)
-    return ReportInput(cycle=cycle, workspace=ws, profile=profile, assessment=assessment,
+    scope.log_workspace(ws)
+    return ReportInput(cycle=scope.cycle, workspace=ws, profile=profile, assessment=assessment,
                        residual=residual, priorities=priorities, parent=parent,
                        uncertainty=result, marking=marking)
 
@@ -141,39 +140,29 @@ def default_kind(kind: CycleKind) -> ReportKind:
     return "review" if kind in (CycleKind.MIDTERM_REVIEW, CycleKind.STRATEGY) else "analysis"
 
 
-def _out_dir(out: Path) -> Path:
-    if out.exists() and not out.is_dir():
-        raise InvalidInput(f"{out} is a file, not a folder", location=["--out"],
-                           expected="a folder to write the reports in")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InvalidInput(f"cannot create the folder {out}: {exc.strerror or exc}",
-                           location=["--out"]) from None
-    return out
-
-
-def write_report(store: Store, key: str, *, out: Path | str, formats: str | Sequence[str]
-                 = FORMATS, kind: str | None = None, lang: str | None = None,
-                 template: Path | str | None = None, classification: str | None = None,
-                 uncertainty: UncertaintyOptions | None = None, report_date: date | None = None,
-                 cut: str = "C", progress: Progress | None = None,
-                 clearance: str | None = None, actor: str | None = None) -> ReportRun:
-    """Write the report of cycle ``key`` in each of ``formats`` to the folder ``out``.
+@use_case
+def build_report(store: Store, viewer: Viewer, key: str, *,
+                 formats: str | Sequence[str] = FORMATS, kind: str | None = None,
+                 lang: str | None = None, template: Path | str | None = None,
+                 classification: str | None = None,
+                 uncertainty: UncertaintyOptions | None = None,
+                 report_date: date | None = None, cut: str = "C",
+                 progress: Progress | None = None) -> ReportRun:
+    """The report of cycle ``key`` in each of ``formats``, as the viewer may see it.
 
     ``kind`` (review or analysis) defaults by the cycle's kind, ``lang`` (nl or en) to the
     cycle's language; file names are ``KEY-KIND-LANG.EXT``. ``classification`` is the lowest
-    marking the report carries (it carries the highest marking of its content); with a
-    ``clearance`` only what that clearance may see goes in.
+    marking the report carries (it carries the highest marking of its content). The reads are
+    logged (channel ``report``).
     """
     chosen = parse_formats(formats)
     if kind is not None and kind not in KINDS:
-        raise InvalidInput(f"unknown report kind {kind!r}", location=["--kind"],
+        raise InvalidInput(f"unknown report kind {kind!r}", location=["kind"],
                            expected=" or ".join(KINDS))
-    if lang is not None and lang not in ("nl", "en"):
-        raise InvalidInput(f"unknown language {lang!r}", location=["--lang"], expected="nl or en")
+    if lang is not None:
+        check_language(lang)
+    scope = cycle_scope(store, viewer.via("report"), key)
     style = load_style(template)
-    folder = _out_dir(Path(out))
     seconds: dict[str, float] = {}
     step = len(chosen) + 2
 
@@ -183,8 +172,8 @@ def write_report(store: Store, key: str, *, out: Path | str, formats: str | Sequ
 
     start = time.perf_counter()
     tick("load", 0)
-    data = report_input(store, key, cut=cut, uncertainty=uncertainty, progress=progress,
-                        clearance=clearance, minimum_marking=classification, actor=actor)
+    data = report_input(scope, cut=cut, uncertainty=uncertainty, progress=progress,
+                        minimum_marking=classification)
     seconds["load"] = time.perf_counter() - start
     language: Language = "nl" if (lang or data.cycle.language) == "nl" else "en"
     options = ReportOptions(kind=(kind if kind == "analysis" else "review") if kind
@@ -193,23 +182,25 @@ def write_report(store: Store, key: str, *, out: Path | str, formats: str | Sequ
                             report_date=report_date, priority_cut=cut)
     tick("build", 1)
     start = time.perf_counter()
-    document = build_report(data, options)
+    document = build(data, options)
     seconds["build"] = time.perf_counter() - start
     seconds["figures"] = document.figure_seconds
-    paths = []
+    files: dict[str, bytes] = {}
     for index, fmt in enumerate(chosen, start=2):
         tick(fmt, index)
         start = time.perf_counter()
-        paths.append(write(document, style, fmt, folder / f"{key}-{options.kind}-{language}.{fmt}"))
+        files[f"{key}-{options.kind}-{language}.{fmt}"] = render(document, style, fmt)
         seconds[fmt] = time.perf_counter() - start
     tick("done", step)
-    return ReportRun(document=document, paths=tuple(paths), seconds=seconds)
+    return ReportRun(document=document, files=files, seconds=seconds)
 
 
-def write_template(out: Path | str) -> list[Path]:
-    """Copy the default house-style template for a user to edit (``--template DIR`` uses it)."""
+@use_case
+def copy_house_style(viewer: Viewer, out: Path | str) -> list[Path]:
+    """Copy the default house-style template into a new folder for a user to edit (a report
+    uses it with ``template``)."""
     return copy_template(out)
 
 
-__all__ = ["KINDS", "ReportRun", "UncertaintyOptions", "default_kind", "load_style",
-           "parse_formats", "report_input", "write_report", "write_template"]
+__all__ = ["KINDS", "ReportRun", "UncertaintyOptions", "build_report", "copy_house_style",
+           "default_kind", "load_style", "parse_formats", "report_input"]

@@ -1,70 +1,168 @@
-"""Use cases for theme reviews, measures, the priority list and capability gaps of a cycle."""
+"""Use cases on theme reviews: the four parts, the two resilience questions and the approach
+verdict of each theme.
+
+One rule set for every face: saving needs the analyst role on a draft cycle and the revision
+the edit was made against (0 for a theme without a review; a stale one is a conflict); changing
+the verdict or its reasoning needs the coordinator role; a generic instrument gets no verdict.
+A review above the viewer's clearance reads as a theme without a review, and a write to it fails
+as it would for one (a new review collides, an edit finds nothing). What the editor cannot see
+is kept: evidence links to hidden items, and the marking unless they set one.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from pydantic import ValidationError
 
 from weerbaar.domain import (
     Answer,
-    CycleKind,
     EvidenceLink,
-    Measure,
     QuestionAnswer,
     ReviewPart,
     ReviewSection,
+    Role,
+    Theme,
     ThemeKind,
     ThemeReview,
     Verdict,
-    Workspace,
 )
-from weerbaar.errors import InvalidInput, NotFound
-from weerbaar.methods.priority import PriorityList, priority_list
-from weerbaar.methods.registry import get_profile
-from weerbaar.methods.residual import CapabilityGap, capability_gaps
-from weerbaar.services.visibility import check_marking_allowed
-from weerbaar.store import Store, add, cycle_workspace, get, import_workspace, save
-from weerbaar.store.settings import classification_scheme
+from weerbaar.domain.need_to_know import Marked
+from weerbaar.errors import Conflict, InvalidInput, NotFound
+from weerbaar.services.registry import use_case
+from weerbaar.services.scope import CycleScope, cycle_scope
+from weerbaar.services.viewer import Viewer
+from weerbaar.services.visibility import keep_hidden_review
+from weerbaar.store import Store, add, get, save
 
 
-def new_cycle(store: Store, key: str, *, kind: CycleKind, profile_id: str, actor: str,
-              title: str | None = None, themes_from: str | None = None,
-              period: tuple[str | None, str | None] = (None, None)) -> None:
-    """An empty draft cycle (optionally with the themes of another cycle)."""
-    profile = get_profile(profile_id)
-    themes = cycle_workspace(store, themes_from)[0].themes if themes_from else ()
-    import_workspace(store, Workspace(profile=profile.id, title=title, themes=themes), key=key,
-                     kind=kind, actor=actor, title=title, period=period,
-                     reason="new cycle")
-
-
-def review_of(store: Store, key: str, theme: str, *,
-              clearance: str | None = None) -> tuple[ThemeReview, int]:
-    """The theme's review and its revision (revision 0: no review stored yet).
-
-    With a ``clearance``: a review marked above it reads as a theme without a review (an empty
-    review, revision 0), so it cannot be told apart from one that has none."""
-    workspace, _ = cycle_workspace(store, key, clearance=clearance)
-    if theme not in {t.id for t in workspace.themes}:
-        raise NotFound(f"cycle {key!r} has no theme {theme!r}; themes: "
+def theme_of(scope: CycleScope, theme: str) -> Theme:
+    workspace, _ = scope.workspace()
+    found = next((t for t in workspace.themes if t.id == theme), None)
+    if found is None:
+        raise NotFound(f"cycle {scope.key!r} has no theme {theme!r}; themes: "
                        + ", ".join(t.id for t in workspace.themes))
+    return found
+
+
+def review_at(scope: CycleScope, theme: str) -> tuple[ThemeReview, int]:
+    """The theme's review as the viewer sees it and its revision; a theme without a review,
+    or with one above the viewer's clearance, gives an empty review at revision 0 (the two
+    cannot be told apart)."""
+    theme_of(scope, theme)
     try:
-        stored = get(store, key, "review", theme)
+        stored = get(scope.store, scope.key, "review", theme)
     except NotFound:
         return ThemeReview(theme=theme), 0
-    if clearance is not None:
-        seen = next((r for r in workspace.reviews if r.theme == theme), None)
-        if seen is None:
-            return ThemeReview(theme=theme), 0
-        return seen, stored.revision
-    return stored.item, stored.revision
+    if scope.clearance is None:
+        return stored.item, stored.revision
+    seen = next((r for r in scope.workspace()[0].reviews if r.theme == theme), None)
+    if seen is None:
+        return ThemeReview(theme=theme), 0
+    return seen, stored.revision
+
+
+@dataclass(frozen=True)
+class ReviewList:
+    scope: CycleScope
+    themes: tuple[Theme, ...]
+    reviews: dict[str, ThemeReview]
+
+
+@use_case
+def list_reviews(store: Store, viewer: Viewer, cycle: str) -> ReviewList:
+    """The cycle's themes with the reviews the viewer may see."""
+    scope = cycle_scope(store, viewer, cycle)
+    workspace, _ = scope.workspace()
+    scope.log(Marked("review", r.theme, scope.scheme.effective(r.marking))
+              for r in workspace.reviews)
+    return ReviewList(scope, workspace.themes, {r.theme: r for r in workspace.reviews})
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    """A theme's review as the viewer sees it, with what they may do with it."""
+
+    scope: CycleScope
+    theme: Theme
+    review: ThemeReview
+    revision: int
+
+    @property
+    def marking(self) -> str:
+        return self.scope.scheme.effective(self.review.marking)
+
+    @property
+    def generic(self) -> bool:
+        return self.theme.kind is ThemeKind.GENERIC
+
+    @property
+    def may_edit(self) -> bool:
+        return self.scope.may(Role.ANALYST)
+
+    @property
+    def may_judge(self) -> bool:
+        return self.scope.may(Role.COORDINATOR)
+
+
+@use_case
+def get_review(store: Store, viewer: Viewer, cycle: str, theme: str) -> ReviewRecord:
+    """A theme's review (revision 0: none yet, or none the viewer may see)."""
+    scope = cycle_scope(store, viewer, cycle)
+    review, revision = review_at(scope, theme)
+    if revision:
+        scope.log([Marked("review", theme, scope.scheme.effective(review.marking))])
+    return ReviewRecord(scope, theme_of(scope, theme), review, revision)
+
+
+def _refuse_hidden(cycle: str, theme: str, expected_revision: int) -> NoReturn:
+    """A write to a review above the editor's clearance fails as it would for a theme without
+    a review: a new one (revision 0) collides with the stored key, an edit finds nothing."""
+    if expected_revision == 0:
+        raise Conflict(f"cycle {cycle!r} already has review {theme!r}")
+    raise NotFound(f"cycle {cycle!r} has no review {theme!r}")
+
+
+@use_case
+def save_review(store: Store, viewer: Viewer, cycle: str, theme: str, review: ThemeReview, *,
+                expected_revision: int, reason: str | None = None,
+                marking_given: bool = True) -> int:
+    """Save a whole theme review made against ``expected_revision`` (0: the theme has none
+    yet); its new revision. ``marking_given`` false keeps the stored marking."""
+    scope = cycle_scope(store, viewer, cycle, Role.ANALYST)
+    scope.require_draft()
+    found = theme_of(scope, theme)
+    if review.theme != theme:
+        raise InvalidInput("the review is for another theme", location=["review", "theme"])
+    shown, revision = review_at(scope, theme)
+    try:
+        stored = get(store, cycle, "review", theme)
+        current, exists = stored.item, True
+    except NotFound:
+        current, exists = ThemeReview(theme=theme), False
+    if exists and not revision:  # above the clearance: as if the theme had no review
+        _refuse_hidden(cycle, theme, expected_revision)
+    given = marking_given and review.marking is not None and not (
+        current.marking is None and review.marking == scope.scheme.effective(None))
+    edited = keep_hidden_review(current, review, shown, marking_given=given)
+    scope.check_marking(edited.marking, "review.marking")
+    if (edited.verdict, edited.verdict_reasoning) != (current.verdict, current.verdict_reasoning):
+        viewer.require(Role.COORDINATOR, cycle)
+    if edited.verdict is not None and found.kind is ThemeKind.GENERIC:
+        raise InvalidInput("a generic instrument gets no approach verdict",
+                           location=["review", "verdict"])
+    if expected_revision == 0 and not exists:
+        return add(store, cycle, edited, actor=viewer.name, reason=reason or "review created")
+    return save(store, cycle, edited, expected_revision=expected_revision, actor=viewer.name,
+                reason=reason)
 
 
 @dataclass(frozen=True)
 class ReviewEdit:
+    """A change of parts of a review: a part's text, an answer, the verdict."""
+
     part: ReviewPart | None = None
     text: str | None = None
     comprehensive: Answer | None = None
@@ -75,27 +173,19 @@ class ReviewEdit:
     verdict_reasoning: str | None = None
 
 
-def edit_review(store: Store, key: str, theme: str, edit: ReviewEdit, *, actor: str,
-                reason: str | None = None, expected_revision: int | None = None) -> int:
-    """Change parts of a theme review; returns the new revision.
-
-    ``expected_revision`` is the revision the edit was made against (default: the current one);
-    a stale one raises Conflict and nothing is overwritten.
-    """
-    review, revision = review_of(store, key, theme)
-    workspace, _ = cycle_workspace(store, key)
-    kind = next(t.kind for t in workspace.themes if t.id == theme)
-    if edit.verdict is not None and kind is ThemeKind.GENERIC:
-        raise InvalidInput("a generic instrument gets no approach verdict",
-                           location=["--verdict"])
+def edited_review(review: ThemeReview, edit: ReviewEdit) -> ThemeReview:
+    """``review`` with ``edit`` applied (what the edit leaves out stays as it is)."""
     update: dict[str, Any] = {}
     if edit.part is not None:
         if edit.text is None:
-            raise InvalidInput("a part needs its text", location=["--text"])
+            raise InvalidInput("a part needs its text", location=["text"])
         sections = dict(review.sections)
         sections[edit.part] = sections.get(edit.part, ReviewSection()).model_copy(
             update={"text": edit.text})
         update["sections"] = sections
+    elif edit.text is not None:
+        raise InvalidInput("name the part the text is for", location=["part"],
+                           expected=", ".join(p.value for p in ReviewPart))
     for name in ("comprehensive", "more_resilient"):
         answer, why = getattr(edit, name), getattr(edit, f"{name}_reasoning")
         if answer is not None or why is not None:
@@ -107,15 +197,23 @@ def edit_review(store: Store, key: str, theme: str, edit: ReviewEdit, *, actor: 
     if edit.verdict_reasoning is not None:
         update["verdict_reasoning"] = edit.verdict_reasoning
     try:
-        changed = ThemeReview.model_validate({**review.model_dump(), **update})
+        return ThemeReview.model_validate({**review.model_dump(), **update})
     except ValidationError as exc:
         message = exc.errors()[0]["msg"].removeprefix("Value error, ")
-        raise InvalidInput(message, location=["review", theme]) from None
-    if revision == 0:
-        return add(store, key, changed, actor=actor, reason=reason)
-    return save(store, key, changed, actor=actor, reason=reason,
-                expected_revision=expected_revision if expected_revision is not None
-                else revision)
+        raise InvalidInput(message, location=["review", review.theme]) from None
+
+
+@use_case
+def edit_review(store: Store, viewer: Viewer, cycle: str, theme: str, edit: ReviewEdit, *,
+                reason: str | None = None, expected_revision: int | None = None) -> int:
+    """Change parts of a theme review (:func:`save_review`'s rules); its new revision.
+    ``expected_revision`` defaults to the current one."""
+    scope = cycle_scope(store, viewer, cycle, Role.ANALYST)
+    review, revision = review_at(scope, theme)
+    changed = edited_review(review, edit)
+    return save_review(store, viewer, cycle, theme, changed,
+                       expected_revision=revision if expected_revision is None
+                       else expected_revision, reason=reason, marking_given=False)
 
 
 def with_evidence(review: ThemeReview, part: ReviewPart,
@@ -136,47 +234,5 @@ def with_evidence(review: ThemeReview, part: ReviewPart,
     return review.model_copy(update={"sections": sections}), tuple(added)
 
 
-def add_measure(store: Store, key: str, measure: Measure, *, actor: str,
-                reason: str | None = None, clearance: str | None = None) -> None:
-    """Add a measure to a draft cycle, checking its themes, scenarios and criteria (with a
-    ``clearance``: against what that clearance may see, and the marking within it)."""
-    workspace, profile = cycle_workspace(store, key, clearance=clearance)
-    check_marking_allowed(classification_scheme(store), clearance, measure.marking)
-    themes = {t.id for t in workspace.themes}
-    scenarios = {s.id for s in workspace.scenarios}
-    criteria = {c.id for c in profile.criteria}
-    for theme in measure.themes:
-        if theme not in themes:
-            raise InvalidInput(f"theme {theme!r} is not a theme of cycle {key!r}",
-                               location=["--theme"])
-    for sid in measure.scenarios:
-        if sid not in scenarios:
-            raise InvalidInput(f"scenario {sid!r} is not in cycle {key!r}",
-                               location=["--scenario"])
-    for cid in measure.effect.criteria:
-        if cid not in criteria:
-            raise InvalidInput(f"criterion {cid!r} is not in profile {profile.id}",
-                               location=["--criterion-effect"])
-    add(store, key, measure, actor=actor, reason=reason)
-
-
-def cycle_priorities(store: Store, key: str, *, cut: str = "C",
-                     clearance: str | None = None) -> PriorityList:
-    workspace, profile = cycle_workspace(store, key, clearance=clearance)
-    try:
-        return priority_list(workspace.scenarios, workspace.themes, workspace.reviews, profile,
-                             cut=cut)
-    except ValueError as exc:
-        raise InvalidInput(str(exc), location=["--cut"],
-                           expected=profile.impact.describe_codes()) from None
-
-
-def cycle_gaps(store: Store, key: str, *, cut: str = "C",
-               clearance: str | None = None) -> list[CapabilityGap]:
-    workspace, profile = cycle_workspace(store, key, clearance=clearance)
-    try:
-        profile.impact.parse(cut)
-    except ValueError as exc:
-        raise InvalidInput(str(exc), location=["--cut"]) from None
-    return [gap for s in workspace.scenarios
-            for gap in capability_gaps(s, workspace.measures, profile, cut=cut)]
+__all__ = ["ReviewEdit", "ReviewList", "ReviewRecord", "edit_review", "edited_review",
+           "get_review", "list_reviews", "review_at", "save_review", "with_evidence"]

@@ -14,11 +14,14 @@ from dataclasses import dataclass
 from weerbaar.domain import ClassificationScheme, Signal, Workspace
 from weerbaar.domain.need_to_know import Marked
 from weerbaar.errors import InvalidInput
-from weerbaar.store import Store, cycle_workspace
-from weerbaar.store.settings import classification_scheme
+from weerbaar.services.registry import use_case
+from weerbaar.services.scope import cycle_scope
+from weerbaar.services.viewer import Viewer
+from weerbaar.store import Store
 from weerbaar.store.signals import cycle_signals
 
 MAX_QUERY = 200
+MAX_HITS = 200
 SNIPPET = 160
 
 
@@ -66,23 +69,26 @@ def _snippet(text: str, word: str) -> str:
     return ("…" if start else "") + piece + ("…" if start + SNIPPET < len(flat) else "")
 
 
-def search_cycle(store: Store, cycle: str, query: str, *, clearance: str | None = None,
+@use_case
+def search_cycle(store: Store, viewer: Viewer, cycle: str, query: str, *,
                  limit: int = 50) -> list[Hit]:
-    """Items of ``cycle`` whose text holds every word of ``query`` (with a ``clearance``: among
-    what that clearance may see), scenarios first, at most ``limit``."""
+    """Items of ``cycle`` whose text holds every word of ``query``, among what the viewer may
+    see, scenarios first, at most ``limit`` (1 to 200); the hits are logged (channel
+    ``search``)."""
+    scope = cycle_scope(store, viewer.via("search"), cycle)
     words = [w for w in query.lower().split() if w]
     if not words:
         raise InvalidInput("the search is empty", location=["q"], expected="one or more words")
     if len(query) > MAX_QUERY:
         raise InvalidInput(f"the search is longer than {MAX_QUERY} characters", location=["q"])
-    workspace, _ = cycle_workspace(store, cycle, clearance=clearance)
-    signals = [s.item for s in cycle_signals(store, cycle, clearance=clearance)]
-    scheme = classification_scheme(store)
+    workspace, _ = scope.workspace()
+    signals = [s.item for s in cycle_signals(store, cycle, clearance=scope.clearance)]
     hits = []
-    for kind, key, title, text, marking in _texts(workspace, signals, scheme):
+    for kind, key, title, text, marking in _texts(workspace, signals, scope.scheme):
         lowered = text.lower()
         if all(w in lowered for w in words):
             hits.append(Hit(kind, key, title, _snippet(text, words[0]), marking))
-            if len(hits) >= limit:
+            if len(hits) >= max(1, min(limit, MAX_HITS)):
                 break
+    scope.log(h.marked() for h in hits)
     return hits

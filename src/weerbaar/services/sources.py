@@ -1,4 +1,5 @@
-"""Where a workspace comes from: a file, a shipped example, or a cycle in the database."""
+"""Where a workspace comes from: a file, a shipped example, or (``cycle:KEY``) a cycle in the
+database, which the use cases read through :func:`weerbaar.services.scope.cycle_scope`."""
 
 from __future__ import annotations
 
@@ -12,20 +13,7 @@ from weerbaar.methods.registry import get_profile
 CYCLE_PREFIX = "cycle:"
 
 
-def resolve_workspace(source: str | Path, *, db: str | None = None
-                      ) -> tuple[Workspace, MethodProfile]:
-    """Load ``FILE``, ``example:NAME`` or ``cycle:KEY`` (from the database ``db``).
-
-    A cycle comes with the exact method profile it was created with.
-    """
-    text = str(source)
-    if text.startswith(CYCLE_PREFIX):
-        from weerbaar.store import cycle_workspace, open_store
-
-        store = open_store(db)
-        try:
-            return cycle_workspace(store, text.removeprefix(CYCLE_PREFIX))
-        finally:
-            store.dispose()
-    workspace = load_workspace(text)
+def resolve_workspace(source: str | Path) -> tuple[Workspace, MethodProfile]:
+    """Load ``FILE`` or ``example:NAME`` with its method profile."""
+    workspace = load_workspace(str(source))
     return workspace, get_profile(workspace.profile)

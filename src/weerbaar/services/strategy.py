@@ -22,12 +22,17 @@ from weerbaar.domain import (
     EvidenceLink,
     ReviewPart,
     ReviewSection,
+    Role,
     Theme,
     ThemeReview,
 )
 from weerbaar.io.strategy_document import read_strategy_document
 from weerbaar.io.strategy_document_model import Section, StrategyDocument, ThemeText
-from weerbaar.store import Store, SyncReport, apply_workspace, cycle_workspace
+from weerbaar.services.cycles import SyncReport, apply_workspace, require_whole_view
+from weerbaar.services.registry import use_case
+from weerbaar.services.scope import cycle_scope
+from weerbaar.services.viewer import Viewer
+from weerbaar.store import Store
 
 _FILLER = {"van", "de", "het", "en", "een", "in", "op", "voor", "met", "the", "of", "and", "a",
            "tegengaan", "aanpak", "versterkte", "versterken", "voorkomen", "bestrijden",
@@ -134,11 +139,21 @@ class StrategyImport:
                 "report": self.document.report.to_dict()}
 
 
-def import_strategy(store: Store, key: str, path: Path | str, *, actor: str,
+@use_case
+def read_document(viewer: Viewer, path: Path | str) -> StrategyDocument:
+    """A strategy document's structure (themes, parts, footnotes), without storing anything."""
+    return read_strategy_document(path)
+
+
+@use_case
+def import_strategy(store: Store, viewer: Viewer, key: str, path: Path | str, *,
                     reason: str | None = None, dry_run: bool = False) -> StrategyImport:
-    """Read ``path`` into the reviews of cycle ``key`` (one transaction, each review revised)."""
+    """Read ``path`` into the reviews of cycle ``key`` (one transaction, each review revised;
+    the analyst role and a clearance covering the whole cycle)."""
+    scope = cycle_scope(store, viewer, key, Role.ANALYST)
+    require_whole_view(scope)
     document = read_strategy_document(path)
-    workspace, _ = cycle_workspace(store, key)
+    workspace, _ = scope.whole()
     texts = [*document.themes, *document.generic_instruments]
     matches = match_headings([t.heading for t in texts], workspace.themes)
     current = {r.theme: r for r in workspace.reviews}
@@ -148,9 +163,8 @@ def import_strategy(store: Store, key: str, path: Path | str, *, actor: str,
             reviews[match.theme] = review_from_text(match.theme, text, document,
                                                     current.get(match.theme))
     ordered = tuple(reviews[t.id] for t in workspace.themes if t.id in reviews)
-    report = apply_workspace(store, key, workspace.model_copy(update={"reviews": ordered}),
-                             actor=actor, dry_run=dry_run,
-                             reason=reason or f"imported from {Path(path).name}")
+    report = apply_workspace(store, viewer, key, workspace.model_copy(update={"reviews": ordered}),
+                             dry_run=dry_run, reason=reason or f"imported from {Path(path).name}")
     matched = {m.theme for m in matches}
     unmatched = tuple(t.id for t in workspace.themes if t.id not in matched)
     return StrategyImport(document, tuple(matches), report, unmatched)

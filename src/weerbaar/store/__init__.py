@@ -1,40 +1,25 @@
 """The cycle database: SQLite by default, PostgreSQL by URL; history that loses nothing.
 
-This is the only package that imports SQLAlchemy and Alembic.
+The store holds repositories (reading and writing cycles, versioned documents, accounts, the
+audit and read logs) and the migrations; the rules of the use cases live in
+``weerbaar.services``. This is the only package that imports SQLAlchemy and Alembic.
 """
 
-from weerbaar.store.compare import CycleComparison, ItemChange, compare_cycles, compare_with_parent
-from weerbaar.store.core import Store, open_store
-from weerbaar.store.cycles import (
-    SyncReport,
-    apply_workspace,
-    clone_cycle,
-    cycle_workspace,
-    freeze_cycle,
-    get_cycle,
-    import_workspace,
-    list_cycles,
-)
-from weerbaar.store.edits import add, diff, get, history, restore, save
+from weerbaar.errors import PendingMigrations
+from weerbaar.store.core import Store, Tx, open_store
+from weerbaar.store.cycles import cycle_workspace, get_cycle, import_workspace, list_cycles
+from weerbaar.store.edits import add, get, history, restore, revision, revisions, save
 from weerbaar.store.engine import default_database_path
-from weerbaar.store.migrate import PendingMigrations, SchemaStatus, status, upgrade
+from weerbaar.store.migrate import SchemaStatus, status, upgrade
 
 __all__ = [
-    "CycleComparison",
-    "ItemChange",
     "PendingMigrations",
     "SchemaStatus",
     "Store",
-    "SyncReport",
+    "Tx",
     "add",
-    "apply_workspace",
-    "clone_cycle",
-    "compare_cycles",
-    "compare_with_parent",
     "cycle_workspace",
     "default_database_path",
-    "diff",
-    "freeze_cycle",
     "get",
     "get_cycle",
     "history",
@@ -42,6 +27,8 @@ __all__ = [
     "list_cycles",
     "open_store",
     "restore",
+    "revision",
+    "revisions",
     "save",
     "status",
     "upgrade",

@@ -11,6 +11,10 @@ from sqlalchemy import Connection, Engine
 from weerbaar.store.engine import READ_ONLY, default_database_path, make_engine, normalise_url
 from weerbaar.store.migrate import require_current
 
+Tx = Connection
+"""The connection of one transaction (``Store.transaction()`` / ``Store.read()``), handed to the
+repository functions that run inside the caller's transaction."""
+
 
 def utcnow() -> datetime:
     """Naive UTC timestamp (stored the same way in SQLite and PostgreSQL)."""

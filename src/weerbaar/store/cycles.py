@@ -1,17 +1,18 @@
-"""Cycles in the store: create from a workspace, freeze, clone into a successor, sync.
+"""Cycles in the store: create one from a workspace, read one as a workspace, list them; and the
+pieces the cycle use cases (``weerbaar.services.cycles``: freeze, clone, apply) are made of.
 
-Every function here is one transaction: it completes, or the database is left as it was.
+The functions taking a store are one transaction each: they complete, or the database is left
+as it was; those taking a connection run inside the caller's transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Row, insert, select, update
 
 from weerbaar.domain import Cycle, CycleKind, CycleStatus, Workspace
 from weerbaar.domain.need_to_know import redact_workspace
@@ -26,7 +27,6 @@ from weerbaar.store.records import (
     insert_themes,
     load_themes,
     profile_of,
-    require_draft,
     store_profile,
     to_cycle,
 )
@@ -34,17 +34,17 @@ from weerbaar.store.scenarios import MEASURE, REVIEW, SCENARIO, check_scenario
 from weerbaar.store.schema import cycles, scenarios, themes
 from weerbaar.store.settings import scheme_of
 from weerbaar.store.signals import SIGNAL
-from weerbaar.store.vital import DEPENDENCY, PROCESS
 
 Progress = Callable[[int, int], None]
 KINDS: tuple[docs.DocumentKind[Any], ...] = (SCENARIO, REVIEW, MEASURE)
 BATCH = 50  # documents per batched insert: progress stays visible, statements stay small
 
 
-def _new_cycle(conn: Connection, *, key: str, kind: CycleKind, profile: MethodProfile,
+def insert_cycle(conn: Connection, *, key: str, kind: CycleKind, profile: MethodProfile,
                title: str | None, parent_id: int | None, language: str, illustrative: bool,
                note: str | None, period: tuple[str | None, str | None], actor: str,
                reason: str | None) -> tuple[int, datetime]:
+    """Insert a new (draft) cycle; its id and creation time. A key in use is a Conflict."""
     at = utcnow()
     if conn.execute(select(cycles.c.id).where(cycles.c.key == key)).scalar() is not None:
         raise Conflict(f"a cycle {key!r} exists already; choose another key")
@@ -61,7 +61,8 @@ def _new_cycle(conn: Connection, *, key: str, kind: CycleKind, profile: MethodPr
     return int(result.inserted_primary_key[0]), at
 
 
-def _items(workspace: Workspace, kind: docs.DocumentKind[Any]) -> Sequence[BaseModel]:
+def documents_of(workspace: Workspace, kind: docs.DocumentKind[Any]) -> Sequence[BaseModel]:
+    """The workspace's documents of one kind."""
     return {"scenario": workspace.scenarios, "review": workspace.reviews,
             "measure": workspace.measures}[kind.entity]
 
@@ -74,7 +75,7 @@ def import_workspace(store: Store, workspace: Workspace, *, key: str, kind: Cycl
     """Create a cycle holding the workspace's themes, scenarios, reviews and measures."""
     profile = profile or get_profile(workspace.profile)
     with store.transaction() as conn:
-        cycle_id, at = _new_cycle(
+        cycle_id, at = insert_cycle(
             conn, key=key, kind=kind, profile=profile, title=title or workspace.title,
             parent_id=None, language=workspace.language, illustrative=workspace.illustrative,
             note=workspace.note, period=period, actor=actor, reason=reason)
@@ -82,7 +83,7 @@ def import_workspace(store: Store, workspace: Workspace, *, key: str, kind: Cycl
         total = len(workspace.scenarios) + len(workspace.reviews) + len(workspace.measures)
         done = 0
         for doc_kind in KINDS:
-            items = list(_items(workspace, doc_kind))
+            items = list(documents_of(workspace, doc_kind))
             if doc_kind is SCENARIO:
                 for scenario in workspace.scenarios:
                     check_scenario(scenario, workspace.themes, profile)
@@ -130,123 +131,29 @@ def cycle_workspace(store: Store, key: str, *,
         return workspace, profile
 
 
-def freeze_cycle(store: Store, key: str, *, actor: str, reason: str | None = None) -> Cycle:
-    """Publish a cycle: from now on it is read-only."""
-    with store.transaction() as conn:
-        row = cycle_row(conn, key)
-        require_draft(row)
-        at = utcnow()
-        conn.execute(update(cycles).where(cycles.c.id == row.id).values(
-            status=CycleStatus.FROZEN.value, frozen_at=at, frozen_by=actor))
-        audit.append(conn, at=at, actor=actor, action="freeze", entity_type="cycle",
-                     entity_key=key, cycle_key=key, detail={"reason": reason})
-        return to_cycle(conn, cycle_row(conn, key))
+def set_frozen(conn: Connection, row: Row[Any], *, actor: str, reason: str | None) -> None:
+    """Mark the cycle of ``row`` frozen (published), audited."""
+    at = utcnow()
+    conn.execute(update(cycles).where(cycles.c.id == row.id).values(
+        status=CycleStatus.FROZEN.value, frozen_at=at, frozen_by=actor))
+    audit.append(conn, at=at, actor=actor, action="freeze", entity_type="cycle",
+                 entity_key=row.key, cycle_key=row.key, detail={"reason": reason})
 
 
-def clone_cycle(store: Store, parent_key: str, key: str, *, kind: CycleKind, actor: str,
-                title: str | None = None, reason: str | None = None,
-                period: tuple[str | None, str | None] = (None, None)) -> Cycle:
-    """Start a successor cycle as a copy of ``parent_key``; every document remembers its origin."""
-    with store.transaction() as conn:
-        parent = cycle_row(conn, parent_key)
-        profile = profile_of(conn, parent)
-        why = reason or f"cloned from {parent_key}"
-        cycle_id, at = _new_cycle(
-            conn, key=key, kind=kind, profile=profile, title=title, parent_id=parent.id,
-            language=parent.language, illustrative=parent.illustrative, note=parent.note,
-            period=period, actor=actor, reason=why)
-        insert_themes(conn, cycle_id, load_themes(conn, parent.id))
-        # the horizon scan and the vital catalogue (processes, dependencies) carry over too
-        for doc_kind in (*KINDS, SIGNAL, PROCESS, DEPENDENCY):
-            docs.insert_documents(
-                conn, doc_kind, cycle_id=cycle_id, cycle_key=key,
-                items=[(s.item, s.position, s.pk)
-                       for s in docs.list_stored(conn, doc_kind, parent.id)],
-                actor=actor, reason=why, at=at, action="clone")
-        return to_cycle(conn, cycle_row(conn, key))
+def copy_documents(conn: Connection, kind: docs.DocumentKind[Any], *, source_id: int,
+                   cycle_id: int, cycle_key: str, actor: str, reason: str | None,
+                   at: datetime) -> None:
+    """Copy the current documents of one kind from cycle ``source_id`` into a new cycle; each
+    copy remembers its origin."""
+    docs.insert_documents(
+        conn, kind, cycle_id=cycle_id, cycle_key=cycle_key,
+        items=[(s.item, s.position, s.pk) for s in docs.list_stored(conn, kind, source_id)],
+        actor=actor, reason=reason, at=at, action="clone")
 
 
-@dataclass(frozen=True)
-class SyncReport:
-    added: tuple[str, ...] = ()
-    changed: tuple[str, ...] = ()
-    removed: tuple[str, ...] = ()
-    unchanged: int = 0
-
-
-class _DryRun(Exception):
-    def __init__(self, report: SyncReport) -> None:
-        self.report = report
-
-
-def apply_workspace(store: Store, key: str, workspace: Workspace, *, actor: str,
-                    reason: str | None = None, progress: Progress | None = None,
-                    dry_run: bool = False) -> SyncReport:
-    """Bring a draft cycle in line with a workspace: add, change and remove documents.
-
-    Each change is a new revision carrying ``reason``; removed documents stay in the history.
-    Reports scenario, review and measure keys as ``scenario:ID``, ``review:THEME``, ...
-    With ``dry_run`` every check runs and the report is returned, but nothing is written.
-    """
-    try:
-        return _apply(store, key, workspace, actor=actor, reason=reason, progress=progress,
-                      dry_run=dry_run)
-    except _DryRun as done:
-        return done.report
-
-
-def _apply(store: Store, key: str, workspace: Workspace, *, actor: str, reason: str | None,
-           progress: Progress | None, dry_run: bool) -> SyncReport:
-    with store.transaction() as conn:
-        row = cycle_row(conn, key)
-        require_draft(row)
-        profile = profile_of(conn, row)
-        if workspace.profile != profile.id:
-            raise InvalidInput(f"workspace is for profile {workspace.profile!r}, cycle {key!r} "
-                               f"uses {profile.id!r}", location=["profile"])
-        if workspace.themes != load_themes(conn, row.id):
-            _replace_themes(conn, row.id, key, workspace, actor, reason)
-        at = utcnow()
-        added: list[str] = []
-        changed: list[str] = []
-        removed: list[str] = []
-        unchanged = 0
-        for doc_kind in KINDS:
-            stored = {doc_kind.key_of(s.item): s for s in
-                      docs.list_stored(conn, doc_kind, row.id, include_removed=True)}
-            for position, item in enumerate(_items(workspace, doc_kind)):
-                if doc_kind is SCENARIO:
-                    check_scenario(item, workspace.themes, profile)  # type: ignore[arg-type]
-                name = f"{doc_kind.entity}:{doc_kind.key_of(item)}"
-                old = stored.pop(doc_kind.key_of(item), None)
-                if old is None:
-                    docs.insert_document(conn, doc_kind, cycle_id=row.id, cycle_key=key,
-                                         item=item, position=position, actor=actor,
-                                         reason=reason, at=at)
-                    added.append(name)
-                elif old.item != item or old.removed:
-                    docs.write(conn, doc_kind, cycle_id=row.id, cycle_key=key, item=item,
-                               expected_revision=old.revision, actor=actor, reason=reason,
-                               at=at)
-                    changed.append(name)
-                else:
-                    unchanged += 1
-                if progress is not None:
-                    progress(len(added) + len(changed) + unchanged, -1)
-            for left in stored.values():
-                if not left.removed:
-                    docs.write(conn, doc_kind, cycle_id=row.id, cycle_key=key, item=left.item,
-                               expected_revision=left.revision, actor=actor, reason=reason,
-                               at=at, removed=True, action="remove")
-                    removed.append(f"{doc_kind.entity}:{doc_kind.key_of(left.item)}")
-        report = SyncReport(tuple(added), tuple(changed), tuple(removed), unchanged)
-        if dry_run:
-            raise _DryRun(report)  # leaving the block this way rolls the transaction back
-        return report
-
-
-def _replace_themes(conn: Connection, cycle_id: int, key: str, workspace: Workspace,
-                    actor: str, reason: str | None) -> None:
+def replace_themes(conn: Connection, cycle_id: int, key: str, workspace: Workspace,
+                   actor: str, reason: str | None) -> None:
+    """Replace a cycle's themes (refused while a scenario still uses a theme that goes)."""
     used = {r.theme_key for r in conn.execute(select(scenarios.c.theme_key).where(
         scenarios.c.cycle_id == cycle_id, scenarios.c.removed.is_(False)))}
     missing = used - {t.id for t in workspace.themes} - {s.theme for s in workspace.scenarios}

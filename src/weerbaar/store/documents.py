@@ -85,6 +85,13 @@ def list_stored(conn: Connection, kind: DocumentKind[M], cycle_id: int, *,
     return [_stored(kind, r) for r in conn.execute(query.order_by(t.c.position, t.c.id))]
 
 
+def current_revisions(conn: Connection, kind: DocumentKind[M], cycle_id: int) -> dict[str, int]:
+    """The current revision of each (not removed) document of one kind, by key."""
+    t = kind.table
+    return {r.key: r.revision for r in conn.execute(
+        select(t.c.key, t.c.revision).where(t.c.cycle_id == cycle_id, t.c.removed.is_(False)))}
+
+
 def insert_document(conn: Connection, kind: DocumentKind[M], *, cycle_id: int, cycle_key: str,
                     item: M, position: int, actor: str, reason: str | None, at: datetime,
                     origin_id: int | None = None, action: str = "create") -> int:

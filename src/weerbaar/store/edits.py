@@ -1,4 +1,5 @@
-"""Edit one document of a draft cycle: save against a revision, list history, diff, restore."""
+"""One document of a cycle: read it, save it against a revision (draft cycles only), its history,
+one revision of it, restore an old revision."""
 
 from __future__ import annotations
 
@@ -7,13 +8,11 @@ from typing import Any
 from pydantic import BaseModel
 
 from weerbaar.domain import Scenario, ThemeReview
-from weerbaar.domain.need_to_know import visible_scenario
 from weerbaar.errors import InvalidInput, NotFound
 from weerbaar.store import documents as docs
 from weerbaar.store.core import Store, utcnow
 from weerbaar.store.records import RevisionInfo, cycle_row, load_themes, profile_of, require_draft
 from weerbaar.store.scenarios import MEASURE, REVIEW, SCENARIO, check_scenario
-from weerbaar.store.settings import scheme_of
 from weerbaar.store.signals import SIGNAL
 from weerbaar.store.vital import DEPENDENCY, PROCESS
 
@@ -85,31 +84,17 @@ def history(store: Store, key: str, kind: str, item_key: str) -> list[RevisionIn
         return docs.history(conn, kind_named(kind), cycle_row(conn, key).id, key, item_key)
 
 
-def _flat(snapshot: dict[str, Any]) -> dict[str, Any]:
-    return {**snapshot["document"], "removed": snapshot.get("removed", False)}
-
-
-def diff(store: Store, key: str, kind: str, item_key: str, a: int, b: int, *,
-         clearance: str | None = None) -> list[docs.Change]:
-    """The changes from revision ``a`` to ``b``. With a ``clearance``, a revision whose content
-    was marked above it counts as missing, and experts' scores above it are left out."""
+def revision(store: Store, key: str, kind: str, item_key: str, number: int) -> RevisionInfo:
+    """One revision of a document, with its snapshot (``{"document": ..., "removed": ...}``)."""
     with store.read() as conn:
-        cid, k = cycle_row(conn, key).id, kind_named(kind)
-        scheme = scheme_of(conn) if clearance is not None else None
+        return docs.revision(conn, kind_named(kind), cycle_row(conn, key).id, key, item_key,
+                             number)
 
-        def flat(number: int) -> dict[str, Any]:
-            snapshot = docs.revision(conn, k, cid, key, item_key, number).snapshot
-            if scheme is None or clearance is None:
-                return _flat(snapshot)
-            item = k.model.model_validate(snapshot["document"])
-            seen = (visible_scenario(item, scheme, clearance) if isinstance(item, Scenario)
-                    else item if scheme.allows(clearance, getattr(item, "marking", None))
-                    else None)
-            if seen is None:
-                raise NotFound(f"{k.entity} {item_key!r} in cycle {key!r} has no revision "
-                               f"{number}")
-            return _flat({**snapshot, "document": seen.model_dump(mode="json")})
-        return docs.diff(flat(a), flat(b))
+
+def revisions(store: Store, key: str, kind: str) -> dict[str, int]:
+    """The current revision of each document of one kind in a cycle, by key."""
+    with store.read() as conn:
+        return docs.current_revisions(conn, kind_named(kind), cycle_row(conn, key).id)
 
 
 def restore(store: Store, key: str, kind: str, item_key: str, number: int, *,

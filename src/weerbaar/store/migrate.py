@@ -12,13 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-from weerbaar.errors import WeerbaarError
-
-
-class PendingMigrations(WeerbaarError):
-    """The database schema is older than this version of weerbaar expects."""
-
-    exit_code = 8
+from weerbaar.errors import PendingMigrations
 
 
 def _config(engine: Engine) -> Config:

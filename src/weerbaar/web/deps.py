@@ -1,36 +1,30 @@
-"""Request-scoped helpers: the store, the logged-in user, CSRF checks, error mapping."""
+"""Request-scoped helpers: the store, who is asking (the viewer of the login session), the CSRF
+check, the password gate, and small form parsers shared by the pages.
+
+Routes get the viewer from here and pass it to the use cases of ``weerbaar.services``; they
+decide nothing about roles, clearances or read logging themselves.
+"""
 
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Form, Header, Request
+from fastapi import Depends, Form, Header, Request, Response
 
-from weerbaar.domain import Role, User
-from weerbaar.errors import NotAuthenticated, PasswordChangeRequired, PermissionDenied
-from weerbaar.services import auth
-from weerbaar.store import Store
-from weerbaar.store.logins import LiveSession
+from weerbaar.errors import InvalidInput, PasswordChangeRequired, PermissionDenied
+from weerbaar.services.accounts import Identity, identify
+from weerbaar.services.database import Store
+from weerbaar.services.viewer import Viewer
+from weerbaar.web.errors import PASSWORD_PAGE
+from weerbaar.web.settings import WebSettings
 
 COOKIE = "weerbaar_session"
 CSRF_HEADER = "X-CSRF-Token"
-PASSWORD_PAGE = "/account/password"
 # what a user who must change their password may still reach (static files are not routed
 # through the gate at all)
 UNGATED = frozenset({PASSWORD_PAGE, "/login", "/logout", "/api/v1/password", "/api/v1/login",
                      "/api/v1/logout", "/api/v1/me"})
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """Who is asking: the user (or None) and the CSRF token of their login session."""
-
-    user: User | None
-    csrf: str | None
-    token: str | None
-    session: LiveSession | None = None  # the login session (its last password confirmation)
 
 
 async def get_store(request: Request) -> Store:
@@ -39,12 +33,31 @@ async def get_store(request: Request) -> Store:
     return store
 
 
-def get_viewer(request: Request, store: Annotated[Store, Depends(get_store)]) -> Viewer:
-    token = request.cookies.get(COOKIE)
-    found = auth.session_user(store, token, request.app.state.settings.policy)
-    if found is None:
-        return Viewer(None, None, None)
-    return Viewer(found.user, found.csrf, token, found)
+def settings_of(request: Request) -> WebSettings:
+    settings: WebSettings = request.app.state.settings
+    return settings
+
+
+def get_identity(request: Request, store: Annotated[Store, Depends(get_store)]) -> Identity:
+    """Who the request comes from (resolved once per request)."""
+    found = identify(store, request.cookies.get(COOKIE),
+                     channel="api" if request.url.path.startswith("/api/") else "page",
+                     policy=settings_of(request).policy)
+    request.state.identity = found
+    return found
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+IdentityDep = Annotated[Identity, Depends(get_identity)]
+
+
+def get_viewer(identity: IdentityDep) -> Viewer:
+    return identity.viewer
+
+
+ViewerDep = Annotated[Viewer, Depends(get_viewer)]
+CsrfHeader = Annotated[str | None, Header(alias=CSRF_HEADER)]  # API writes
+FormText = Annotated[str, Form()]  # a text field of a page's form
 
 
 def client_of(request: Request) -> str:
@@ -53,36 +66,47 @@ def client_of(request: Request) -> str:
     return request.client.host if request.client is not None else "unknown"
 
 
-def check_csrf(viewer: Viewer, supplied: str | None) -> None:
-    if viewer.csrf is None or supplied is None or not hmac.compare_digest(viewer.csrf, supplied):
+def check_csrf(identity: Identity, supplied: str | None) -> None:
+    """Refuse a write by nobody (log in first), or one whose CSRF token is not the login
+    session's."""
+    identity.viewer.require_login()
+    expected = identity.csrf
+    if expected is None or supplied is None or not hmac.compare_digest(expected, supplied):
         raise PermissionDenied("the form is out of date or not from this site (CSRF check "
                                "failed); reload the page and try again")
 
 
-def need(viewer: Viewer, role: Role, cycle: str | None) -> User:
-    return auth.require(viewer.user, role, cycle)
+async def form_of(request: Request, identity: Identity) -> dict[str, str]:
+    """A page's submitted form as text fields, after the CSRF check."""
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    check_csrf(identity, form.get("csrf_token"))
+    return form
 
 
-StoreDep = Annotated[Store, Depends(get_store)]
-ViewerDep = Annotated[Viewer, Depends(get_viewer)]
-CsrfHeader = Annotated[str | None, Header(alias=CSRF_HEADER)]  # API writes
-FormText = Annotated[str, Form()]  # a text field of a page's form
+def revision_of(form: dict[str, str]) -> int:
+    """The form's ``expected_revision`` (the revision the edit was made against)."""
+    try:
+        return int(form.get("expected_revision", "0") or 0)
+    except ValueError:
+        raise InvalidInput("the form's revision is not a number; reload the page",
+                           location=["expected_revision"]) from None
 
 
-def logged_in(viewer: Viewer) -> User:
-    if viewer.user is None:
-        raise NotAuthenticated("log in first")
-    return viewer.user
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Only a path on this site: "//host" and "/\\host" (browsers read "\\" as "/") lead
+    elsewhere."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return default
 
 
-async def password_gate(request: Request, viewer: ViewerDep) -> None:
+async def password_gate(request: Request, identity: IdentityDep) -> None:
     """While the logged-in user must change their password (a one-time password, or one an
     administrator set), refuse everything but the password change, logging in and out and
     ``/api/v1/me``: the API answers 403 ``PasswordChangeRequired``, pages go to the password
     form and then back to where the user was heading (a page, not a form submission). A
-    dependency of every router; the viewer is resolved once per request (FastAPI caches it
-    for the endpoint)."""
-    user = viewer.user
+    dependency of every router; the identity is resolved once per request."""
+    user = identity.viewer.user
     if user is None or not user.must_change_password or request.url.path in UNGATED:
         return
     target = "/"
@@ -90,3 +114,15 @@ async def password_gate(request: Request, viewer: ViewerDep) -> None:
         query = request.url.query
         target = request.url.path + (f"?{query}" if query else "")
     raise PasswordChangeRequired("change your password first", next=target)
+
+
+def set_session_cookie(request: Request, response: Response, token: str) -> None:
+    """The login session's cookie (HttpOnly, SameSite=Strict, Secure behind TLS)."""
+    settings = settings_of(request)
+    response.set_cookie(COOKIE, token, httponly=True, samesite="strict",
+                        secure=settings.secure_cookies, max_age=settings.session_hours * 3600)
+
+
+__all__ = ["COOKIE", "CSRF_HEADER", "CsrfHeader", "FormText", "IdentityDep", "StoreDep",
+           "ViewerDep", "check_csrf", "client_of", "form_of", "get_identity", "password_gate",
+           "revision_of", "safe_next", "set_session_cookie", "settings_of"]

@@ -1,0 +1,68 @@
+"""``weerbaar history list|diff|restore``: the revisions of one document of a cycle."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from weerbaar.cli.options import ActorOption, DbOption, ReasonOption, open_db, operator, out
+
+history_app = typer.Typer(help="Revision history of scenarios, reviews and measures.",
+                          no_args_is_help=True)
+
+KindOption = Annotated[str, typer.Option(
+    "--kind", help="scenario, review (key: the theme), measure, signal, process or dependency "
+    "(key: SUPPLIER->DEPENDENT).")]
+
+
+@history_app.command("list")
+def history_list(cycle: str, key: str, kind: KindOption = "scenario",
+                 db: DbOption = None) -> None:
+    """List the revisions of a scenario, review, measure, signal, process or dependency: number,
+    who, when, why."""
+    from weerbaar.services.history import item_history
+
+    revisions = item_history(open_db(db), operator(), cycle, kind, key)
+    table = Table(title=f"{cycle} / {kind} {key}", title_justify="left")
+    for col in ("revision", "when (UTC)", "who", "why"):
+        table.add_column(col)
+    for rev in revisions:
+        table.add_row(str(rev.number), f"{rev.created_at:%Y-%m-%d %H:%M:%S}", rev.actor,
+                      rev.reason or "")
+    out.print(table)
+
+
+@history_app.command("diff")
+def history_diff(cycle: str, key: str, a: int, b: int, kind: KindOption = "scenario",
+                 db: DbOption = None) -> None:
+    """Show what changed between two revisions."""
+    from weerbaar.services.history import item_diff
+
+    changes = item_diff(open_db(db), operator(), cycle, kind, key, a, b)
+    if not changes:
+        out.print("no differences")
+    for change in changes:
+        out.print(f"{change.path}: {change.before!r} -> {change.after!r}", highlight=False)
+
+
+@history_app.command("restore")
+def history_restore(cycle: str, key: str, number: int,
+                    expected: Annotated[int, typer.Option(
+                        "--expected-revision", help="The current revision you looked at.")],
+                    kind: KindOption = "scenario", db: DbOption = None,
+                    actor: ActorOption = None, reason: ReasonOption = None) -> None:
+    """Make an old revision current again (as a new revision)."""
+    from weerbaar.services.history import restore_revision
+
+    new = restore_revision(open_db(db), operator(actor), cycle, kind, key, number,
+                           expected_revision=expected, reason=reason)
+    out.print(f"restored revision {number} of {kind} {key} as revision {new}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(history_app, name="history")
+
+
+__all__ = ["register"]

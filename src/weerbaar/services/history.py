@@ -1,0 +1,95 @@
+"""Use cases on the history of one document of a cycle: its revisions (who, when, why), what
+changed between two of them, and making an old revision current again.
+
+Documents are scenarios, reviews (keyed by theme), measures, signals, vital processes and
+dependencies (keyed ``SUPPLIER->DEPENDENT``). Need-to-know holds here as everywhere: a document
+above the viewer's clearance has no history ("not found", as for a key that does not exist),
+and a revision whose content was marked above it counts as missing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from weerbaar.domain import Role, Scenario
+from weerbaar.domain.need_to_know import visible_scenario
+from weerbaar.errors import NotFound
+from weerbaar.services.registry import use_case
+from weerbaar.services.scope import CycleScope, cycle_scope
+from weerbaar.services.viewer import Viewer
+from weerbaar.store import Store, restore, revision
+from weerbaar.store import history as revisions_of
+from weerbaar.store.documents import Change, diff
+from weerbaar.store.edits import kind_named
+from weerbaar.store.records import RevisionInfo
+from weerbaar.store.signals import cycle_signals
+
+KINDS = ("scenario", "review", "measure", "signal", "process", "dependency")
+
+
+def require_visible(scope: CycleScope, kind: str, key: str) -> None:
+    """Refuse a document the viewer may not see, worded as for one that does not exist."""
+    kind_named(kind)  # an unknown kind is NotFound naming the kinds
+    if kind in ("scenario", "review", "measure"):
+        scope.item(kind, key)
+    elif kind == "signal" and scope.clearance is not None and key not in {
+            s.item.id for s in cycle_signals(scope.store, scope.key, clearance=scope.clearance)}:
+        raise NotFound(f"cycle {scope.key!r} has no signal {key!r}")
+
+
+@use_case
+def item_history(store: Store, viewer: Viewer, cycle: str, kind: str,
+                 key: str) -> list[RevisionInfo]:
+    """The revisions of a document: number, who, when, why."""
+    scope = cycle_scope(store, viewer, cycle)
+    require_visible(scope, kind, key)
+    return revisions_of(store, cycle, kind, key)
+
+
+def _revision(scope: CycleScope, kind: str, key: str,
+              number: int) -> tuple[dict[str, Any], bool]:
+    """A revision's document as the viewer may see it (experts' scores above the clearance left
+    out), and whether it hides anything; "not found" when it was marked above the clearance."""
+    snapshot = revision(scope.store, scope.key, kind, key, number).snapshot
+    document = snapshot["document"]
+    hides = False
+    if scope.clearance is not None:
+        item = kind_named(kind).model.model_validate(document)
+        seen = (visible_scenario(item, scope.scheme, scope.clearance)
+                if isinstance(item, Scenario) else item if scope.sees(getattr(item, "marking",
+                                                                               None)) else None)
+        if seen is None:
+            raise NotFound(f"{kind} {key!r} in cycle {scope.key!r} has no revision {number}")
+        hides = seen is not item
+        document = seen.model_dump(mode="json")
+    return {**document, "removed": snapshot.get("removed", False)}, hides
+
+
+@use_case
+def item_diff(store: Store, viewer: Viewer, cycle: str, kind: str, key: str, a: int,
+              b: int) -> list[Change]:
+    """What changed from revision ``a`` to ``b`` of a document (as the viewer may see both)."""
+    scope = cycle_scope(store, viewer, cycle)
+    require_visible(scope, kind, key)
+    changes = diff(_revision(scope, kind, key, a)[0], _revision(scope, kind, key, b)[0])
+    if kind == "scenario":
+        scope.log_scenario(scope.item(kind, key).item)
+    return changes
+
+
+@use_case
+def restore_revision(store: Store, viewer: Viewer, cycle: str, kind: str, key: str,
+                     number: int, *, expected_revision: int, reason: str | None = None) -> int:
+    """Make revision ``number`` current again, as a new revision (history is never rewritten);
+    made against ``expected_revision`` (a stale one is a conflict). Needs the analyst role and
+    a clearance that covers the document, now and in the revision restored."""
+    scope = cycle_scope(store, viewer, cycle, Role.ANALYST)
+    scope.require_draft()
+    require_visible(scope, kind, key)
+    if _revision(scope, kind, key, number)[1]:  # it would bring back what they cannot see
+        raise NotFound(f"{kind} {key!r} in cycle {cycle!r} has no revision {number}")
+    return restore(store, cycle, kind, key, number, expected_revision=expected_revision,
+                   actor=viewer.name, reason=reason)
+
+
+__all__ = ["KINDS", "item_diff", "item_history", "require_visible", "restore_revision"]

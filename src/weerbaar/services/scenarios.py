@@ -1,0 +1,175 @@
+"""Use cases on scenarios: list them with their positions, read one, open it for editing, save
+an edit.
+
+A scenario arrives in *file form* (class codes or natural-unit values, as in a workspace file),
+from a web form or an API body alike, and is resolved against the cycle's method profile, so a
+score means the same whatever face it came through. Saving needs the analyst role on a draft
+cycle and the revision the edit was made against (a stale one is a conflict, nothing is
+overwritten). What the editor cannot see is kept: experts' scores above their clearance, and the
+marking unless they set one (an unchanged choice leaves an unmarked scenario unmarked).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from weerbaar.domain import Role, Scenario
+from weerbaar.domain.need_to_know import scenario_markings
+from weerbaar.io.workspace import resolve_scenario
+from weerbaar.io.workspace_export import scenario_to_input
+from weerbaar.methods.profile import MethodProfile
+from weerbaar.services.assessment import positions
+from weerbaar.services.registry import use_case
+from weerbaar.services.scope import CycleScope, cycle_scope
+from weerbaar.services.viewer import Viewer
+from weerbaar.services.visibility import check_level, check_marking_allowed, keep_hidden_scenario
+from weerbaar.store import Store, revisions, save
+from weerbaar.store.documents import Stored
+
+
+@dataclass(frozen=True)
+class ScenarioRow:
+    """One scenario of a list: the scenario as the viewer sees it, its effective marking, its
+    current revision, its file form and its position on the risk diagram (if it has one)."""
+
+    scenario: Scenario
+    marking: str
+    revision: int
+    input: dict[str, Any]
+    position: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class ScenarioList:
+    scope: CycleScope
+    rows: tuple[ScenarioRow, ...]
+
+    @property
+    def profile(self) -> MethodProfile:
+        return self.scope.profile
+
+
+@use_case
+def list_scenarios(store: Store, viewer: Viewer, cycle: str, *,
+                   lang: str = "en") -> ScenarioList:
+    """The cycle's scenarios the viewer may see, with their positions on the risk diagram."""
+    scope = cycle_scope(store, viewer, cycle)
+    workspace, profile = scope.workspace()
+    found = {p["id"]: p for p in positions(scope, lang=lang)}
+    numbers = revisions(store, cycle, "scenario")
+    rows = tuple(ScenarioRow(s, scope.scheme.effective(s.marking), numbers.get(s.id, 0),
+                             scenario_to_input(s, profile), found.get(s.id))
+                 for s in workspace.scenarios)
+    scope.log(m for s in workspace.scenarios for m in scenario_markings(s, scope.scheme))
+    return ScenarioList(scope, rows)
+
+
+@dataclass(frozen=True)
+class ScenarioRecord:
+    """One scenario as the viewer may see it, with its revision and file form."""
+
+    scope: CycleScope
+    stored: Stored[Scenario]
+    input: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.stored.item
+
+    @property
+    def profile(self) -> MethodProfile:
+        return self.scope.profile
+
+    @property
+    def may_edit(self) -> bool:
+        return self.scope.may(Role.ANALYST)
+
+
+def _record(scope: CycleScope, scenario: str) -> ScenarioRecord:
+    stored: Stored[Scenario] = scope.item("scenario", scenario)
+    scope.log_scenario(stored.item)
+    return ScenarioRecord(scope, stored, scenario_to_input(stored.item, scope.profile))
+
+
+@use_case
+def get_scenario(store: Store, viewer: Viewer, cycle: str, scenario: str) -> ScenarioRecord:
+    """A scenario as the viewer may see it ("not found" above their clearance)."""
+    return _record(cycle_scope(store, viewer, cycle), scenario)
+
+
+@use_case
+def edit_scenario(store: Store, viewer: Viewer, cycle: str, scenario: str) -> ScenarioRecord:
+    """A scenario opened for editing: the analyst role on a draft cycle."""
+    scope = cycle_scope(store, viewer, cycle, Role.ANALYST)
+    scope.require_draft()
+    return _record(scope, scenario)
+
+
+def _marking_given(raw: Mapping[str, Any], current: Scenario, scope: CycleScope) -> bool:
+    """Does the edit set the marking? Not when it leaves it out, nor when it repeats the
+    effective marking of an unmarked scenario."""
+    if raw.get("marking") is None:
+        return False
+    return not (current.marking is None and raw["marking"] == scope.scheme.effective(None))
+
+
+@use_case
+def save_scenario(store: Store, viewer: Viewer, cycle: str, scenario: str,
+                  edited: Mapping[str, Any], *, expected_revision: int,
+                  reason: str | None = None, source: str = "request") -> int:
+    """Save a scenario in file form made against ``expected_revision``; its new revision.
+
+    ``experts`` left out keeps the experts' scores as they are; ``marking`` left out keeps the
+    marking. Errors name the key path (e.g. ``impact.2.1.ev``); ``source`` names the input
+    (a form, a request) in them."""
+    scope = cycle_scope(store, viewer, cycle, Role.ANALYST)
+    scope.require_draft()
+    shown: Scenario = scope.item("scenario", scenario).item
+    current: Scenario = scope.stored("scenario", scenario).item
+    workspace, profile = scope.workspace()
+    given = _marking_given(edited, current, scope)
+    raw = {k: v for k, v in edited.items() if k != "marking" or given}
+    resolved = resolve_scenario({**raw, "id": scenario}, profile, workspace.themes,
+                                source=source)
+    if "experts" not in edited:
+        resolved = resolved.model_copy(update={"experts": shown.experts})
+    if scope.clearance is not None:
+        resolved = keep_hidden_scenario(current, resolved, scope.scheme, scope.clearance,
+                                        marking_given=given)
+    elif not given:
+        resolved = resolved.model_copy(update={"marking": current.marking})
+    check_marking_allowed(scope.scheme, scope.clearance, resolved.marking, "scenario.marking")
+    typed = len(edited.get("experts") or ())  # sent by the editor; the hidden ones follow
+    for index, expert in enumerate(resolved.experts):
+        where = f"scenario.experts[{index}].marking"
+        if index < typed:
+            check_marking_allowed(scope.scheme, scope.clearance, expert.marking, where)
+        elif expert.marking is not None:
+            check_level(scope.scheme, expert.marking, where)
+    return save(store, cycle, resolved, expected_revision=expected_revision,
+                actor=viewer.name, reason=reason)
+
+
+SCORE_FIELDS = ("impact", "likelihood", "marking")
+
+
+@use_case
+def save_scores(store: Store, viewer: Viewer, cycle: str, scenario: str,
+                scores: Mapping[str, Any], *, expected_revision: int,
+                reason: str | None = None, source: str = "form") -> int:
+    """Save a scenario's scores (``impact``, ``likelihood`` and optionally ``marking``, in file
+    form) made against ``expected_revision``; the rest of the scenario stays as it is. The same
+    rules as :func:`save_scenario`, which it calls."""
+    scope = cycle_scope(store, viewer, cycle, Role.ANALYST)
+    shown: Scenario = scope.item("scenario", scenario).item
+    base = scenario_to_input(shown, scope.profile)
+    edited = {k: v for k, v in base.items() if k not in (*SCORE_FIELDS, "experts")}
+    edited.update({k: v for k, v in scores.items() if k in SCORE_FIELDS})
+    return save_scenario(store, viewer, cycle, scenario, edited,
+                         expected_revision=expected_revision, reason=reason, source=source)
+
+
+__all__ = ["SCORE_FIELDS", "ScenarioList", "ScenarioRecord", "ScenarioRow", "edit_scenario",
+           "get_scenario", "list_scenarios", "save_scenario", "save_scores"]

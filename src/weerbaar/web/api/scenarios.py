@@ -1,0 +1,67 @@
+"""Scenarios: the list, one scenario, saving it, its history and the differences between two
+revisions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from weerbaar.services.history import item_diff, item_history
+from weerbaar.services.scenarios import get_scenario, list_scenarios, save_scenario
+from weerbaar.web.deps import CsrfHeader, IdentityDep, StoreDep, ViewerDep, check_csrf
+
+router = APIRouter()
+
+
+class ScenarioUpdate(BaseModel):
+    """A scenario in workspace-file form (class codes or natural-unit values) and the revision
+    the edit was made against."""
+
+    scenario: dict[str, Any]
+    expected_revision: int = Field(ge=1)
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+@router.get("/cycles/{cycle}/scenarios")
+def api_scenarios(cycle: str, viewer: ViewerDep, store: StoreDep) -> list[dict[str, Any]]:
+    found = list_scenarios(store, viewer, cycle)
+    return [{"id": r.scenario.id, "title": r.scenario.title, "theme": r.scenario.theme,
+             "type": r.scenario.type.value, "marking": r.marking, "revision": r.revision,
+             "scores": r.input} for r in found.rows]
+
+
+@router.get("/cycles/{cycle}/scenarios/{scenario}")
+def api_scenario(cycle: str, scenario: str, viewer: ViewerDep,
+                 store: StoreDep) -> dict[str, Any]:
+    record = get_scenario(store, viewer, cycle, scenario)
+    stored = record.stored
+    return {"revision": stored.revision, "updated_by": stored.updated_by,
+            "updated_at": stored.updated_at.isoformat(), "removed": stored.removed,
+            "scenario": stored.item.model_dump(mode="json"), "input": record.input}
+
+
+@router.put("/cycles/{cycle}/scenarios/{scenario}")
+def api_scenario_update(cycle: str, scenario: str, body: ScenarioUpdate, identity: IdentityDep,
+                        store: StoreDep, csrf: CsrfHeader = None) -> dict[str, Any]:
+    """Save a scenario's scores made against ``expected_revision`` (409 when stale)."""
+    check_csrf(identity, csrf)
+    new = save_scenario(store, identity.viewer, cycle, scenario, body.scenario,
+                        expected_revision=body.expected_revision, reason=body.reason)
+    return {"revision": new}
+
+
+@router.get("/cycles/{cycle}/scenarios/{scenario}/history")
+def api_history(cycle: str, scenario: str, viewer: ViewerDep,
+                store: StoreDep) -> list[dict[str, Any]]:
+    return [{"revision": r.number, "actor": r.actor, "reason": r.reason,
+             "at": r.created_at.isoformat()}
+            for r in item_history(store, viewer, cycle, "scenario", scenario)]
+
+
+@router.get("/cycles/{cycle}/scenarios/{scenario}/diff")
+def api_diff(cycle: str, scenario: str, a: int, b: int, viewer: ViewerDep,
+             store: StoreDep) -> list[dict[str, Any]]:
+    return [{"path": c.path, "before": c.before, "after": c.after}
+            for c in item_diff(store, viewer, cycle, "scenario", scenario, a, b)]

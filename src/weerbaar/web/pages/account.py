@@ -1,0 +1,73 @@
+"""Changing one's own password: the page ``/account/password``.
+
+The current password is checked under the login throttle (a stolen session does not give
+unlimited guesses); a wrong one and a refused attempt during a lock-out get the same answer.
+Afterwards every other login session of the user has ended and this one continues under a new
+token (cookie) and CSRF token.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from weerbaar.errors import InvalidInput
+from weerbaar.i18n import texts
+from weerbaar.services.accounts import MIN_PASSWORD, Identity, change_password, whoami
+from weerbaar.services.database import Store
+from weerbaar.web.deps import (
+    FormText,
+    IdentityDep,
+    StoreDep,
+    check_csrf,
+    client_of,
+    safe_next,
+    set_session_cookie,
+    settings_of,
+)
+from weerbaar.web.errors import PASSWORD_PAGE
+from weerbaar.web.render import language, page
+
+router = APIRouter()
+
+
+def _form(request: Request, store: Store, identity: Identity, next: str, *,
+          status_code: int = 200, error: str | None = None) -> Response:
+    user = whoami(store, identity.viewer)
+    return page(request, "password.html", status_code=status_code, identity=identity,
+                next=safe_next(next), forced=user.must_change_password, error=error,
+                min_length=MIN_PASSWORD)
+
+
+@router.get(PASSWORD_PAGE)
+def password_form(request: Request, store: StoreDep, identity: IdentityDep,
+                  next: str = "/") -> Response:
+    return _form(request, store, identity, next)
+
+
+@router.post(PASSWORD_PAGE)
+def password_submit(request: Request, store: StoreDep, identity: IdentityDep, current: FormText,
+                    new: FormText, repeat: FormText, csrf_token: FormText,
+                    next: Annotated[str, Form()] = "/") -> Response:
+    check_csrf(identity, csrf_token)
+    t = texts(language(request))
+    if new != repeat:  # before the current password is checked: costs no attempt
+        return _form(request, store, identity, next, status_code=422,
+                     error=t("The two new passwords differ."))
+    try:
+        changed = change_password(store, identity.viewer, current, new,
+                                  client=client_of(request), policy=settings_of(request).policy)
+    except InvalidInput as exc:
+        message = (t("A password needs at least {n} characters.", n=MIN_PASSWORD)
+                   if len(new) < MIN_PASSWORD
+                   else t("The new password must differ from the current one.")
+                   if new == current else str(exc))
+        return _form(request, store, identity, next, status_code=422, error=message)
+    if changed is None:
+        return _form(request, store, identity, next, status_code=403,
+                     error=t("Wrong current password."))
+    response = RedirectResponse(safe_next(next), status_code=303)
+    set_session_cookie(request, response, changed.token)
+    return response

@@ -1,0 +1,34 @@
+"""A cycle's report (the midterm review or the risk analysis) as a download."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from weerbaar.errors import InvalidInput
+from weerbaar.services.reports import build_report
+from weerbaar.web.deps import IdentityDep, StoreDep
+
+router = APIRouter()
+
+REPORT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@router.get("/cycles/{cycle}/report")
+def report_download(cycle: str, store: StoreDep, identity: IdentityDep,
+                    format: str = "docx", kind: str | None = None,
+                    lang: str | None = None) -> Response:
+    """The cycle's report (review or analysis) as a Word, PDF, HTML or Excel download."""
+    if format not in REPORT_TYPES:
+        identity.viewer.require_login()
+        raise InvalidInput(f"unknown report format {format!r}", location=["format"],
+                           expected=", ".join(REPORT_TYPES))
+    run = build_report(store, identity.viewer, cycle, formats=format, kind=kind, lang=lang)
+    (name, content), = run.files.items()
+    return Response(content, media_type=REPORT_TYPES[format],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
