@@ -25,12 +25,12 @@ from weerbaar.errors import InvalidInput
 review_app = typer.Typer(help="Theme reviews: the four parts, the two questions, the verdict.",
                          no_args_is_help=True)
 
+# the four parts' titles: English message ids of the catalogues (weerbaar.i18n)
 PART_TITLES = {
-    ReviewPart.SUMMARY: ("Korte samenvatting", "Short summary"),
-    ReviewPart.THREAT: ("Ontwikkeling van de dreiging en de risico's",
-                        "Development of the threat and the risks"),
-    ReviewPart.RESILIENCE: ("Ontwikkeling van de weerbaarheid", "Development of resilience"),
-    ReviewPart.APPROACH: ("Ontwikkeling van de aanpak", "Development of the approach"),
+    ReviewPart.SUMMARY: "Short summary",
+    ReviewPart.THREAT: "Development of the threat and the risks",
+    ReviewPart.RESILIENCE: "Development of resilience",
+    ReviewPart.APPROACH: "Development of the approach",
 }
 
 
@@ -45,21 +45,25 @@ def review_show(cycle: str, theme: str, db: DbOption = None, lang: LangOption = 
     if as_json:
         print_json({"revision": revision, **review.model_dump(mode="json")})
         return
+    from weerbaar.i18n import texts
+
+    t = texts(lang.language)
     out.print(f"[bold]{cycle} / {theme}[/bold] (revision {revision})")
     for part in ReviewPart:
-        title = PART_TITLES[part][0 if lang is Lang.nl else 1]
+        title = t(PART_TITLES[part])
         section = review.section(part)
         out.print(f"\n[bold]{title}[/bold]")
         out.print(section.text or "—", highlight=False)
         for link in section.evidence:
             out.print(f"  evidence: {link.kind.value} {link.ref}", highlight=False)
-    for name, label in (("comprehensive", "Comprehensive approach?"),
-                        ("more_resilient", "More resilient given the threat?")):
+    for name, label in (("comprehensive", t("Is there a comprehensive approach?")),
+                        ("more_resilient",
+                         t("Does that approach make us more resilient given the threat?"))):
         answer = getattr(review, name)
         out.print(f"\n[bold]{label}[/bold] {answer.answer.value}"
                   + (f" — {answer.reasoning}" if answer.reasoning else ""), highlight=False)
     verdict = review.verdict.value if review.verdict else "—"
-    out.print(f"\n[bold]Verdict[/bold] {verdict}"
+    out.print(f"\n[bold]{t('Approach verdict')}[/bold] {verdict}"
               + (f" — {review.verdict_reasoning}" if review.verdict_reasoning else ""),
               highlight=False)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gettext
 import io
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 
@@ -84,4 +85,11 @@ def texts(lang: Language) -> Texts:
     return Texts(lang)
 
 
-__all__ = ["DOMAIN", "Texts", "catalogue_text", "check_language", "texts", "translations"]
+def labels(lang: Language, messages: Mapping[str, str]) -> dict[str, str]:
+    """``messages`` (key: English message id) translated into ``lang``."""
+    t = texts(lang)
+    return {key: t.gettext(message) for key, message in messages.items()}
+
+
+__all__ = ["DOMAIN", "Texts", "catalogue_text", "check_language", "labels", "texts",
+           "translations"]

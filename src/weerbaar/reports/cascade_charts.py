@@ -22,6 +22,7 @@ from weerbaar.cascade.layout import positions
 from weerbaar.cascade.propagation import Timeline
 from weerbaar.domain import Language
 from weerbaar.errors import InvalidInput
+from weerbaar.i18n import labels as translated
 from weerbaar.reports.canvas import (
     FORMATS,
     figure_formats,
@@ -31,18 +32,18 @@ from weerbaar.reports.canvas import (
     write_figure,
 )
 
-TEXTS: dict[Language, dict[str, str]] = {
-    "nl": {"timeline": "Cascade: uitval per proces in de tijd", "hours": "uren na de uitval",
-           "level": "uitval (inoperabiliteit)", "graph": "Afhankelijkheden vitale processen",
-           "illustrative": "ILLUSTRATIEF: afhankelijkheden zijn voorbeeldwaarden, geen officiële "
-                           "matrix", "outage": "uitval", "A": "categorie A", "B": "categorie B",
-           "none": "geen categorie", "nothing": "geen proces getroffen"},
-    "en": {"timeline": "Cascade: inoperability per process over time",
-           "hours": "hours after the outage", "level": "inoperability",
-           "graph": "Dependencies between vital processes",
-           "illustrative": "ILLUSTRATIVE: dependencies are example values, not an official "
-                           "matrix", "outage": "outage", "A": "category A", "B": "category B",
-           "none": "no category", "nothing": "no process affected"},
+# the charts' fixed text: English message ids, translated by the catalogues of weerbaar.i18n
+MESSAGES: dict[str, str] = {
+    "timeline": "Cascade: inoperability per process over time",
+    "hours": "hours after the outage",
+    "level": "inoperability",
+    "graph": "Dependencies between vital processes",
+    "illustrative": "ILLUSTRATIVE: dependencies are example values, not an official matrix",
+    "outage": "outage",
+    "A": "category A",
+    "B": "category B",
+    "none": "no category",
+    "nothing": "no process affected",
 }
 COLOURS = {"A": "#B2182B", "B": "#EF8A62", None: "#999999"}
 ILLUSTRATIVE_COLOUR = "#B2182B"
@@ -61,7 +62,7 @@ def build_timeline(timeline: Timeline, graph: CascadeGraph, *, lang: Language = 
     time (columns), drawn once on a new figure."""
     if timeline.level is None:
         raise InvalidInput("the timeline chart needs a recorded run")
-    words = TEXTS[lang]
+    words = translated(lang, MESSAGES)
     rows = timeline.affected[:max_rows]
     k = max(len(rows), 1)
     height = 1.6 + 0.2 * max(k, 3)
@@ -120,7 +121,7 @@ def build_cascade_graph(graph: CascadeGraph, *, outages: Sequence[int] | None = 
     """The dependency graph in layers (hops from the outages, or chains of suppliers), nodes
     coloured by category, edges as arrows whose width shows the strength; with ``times``, each
     reached process shows its earliest time to impact. Drawn once on a new figure."""
-    words = TEXTS[lang]
+    words = translated(lang, MESSAGES)
     xy = positions(graph, outages)
     shown = np.ones(graph.n, dtype=bool)
     if only_connected and graph.m:

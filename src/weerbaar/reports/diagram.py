@@ -26,6 +26,7 @@ from matplotlib.text import Text
 
 from weerbaar.domain import Language, OrdinalScale, Theme
 from weerbaar.errors import InvalidInput
+from weerbaar.i18n import labels as translated
 from weerbaar.methods.profile import MethodProfile
 from weerbaar.methods.results import Assessment, ScenarioResult
 from weerbaar.reports import labels as geo
@@ -39,17 +40,18 @@ from weerbaar.reports.canvas import (
     write_figure,
 )
 
-TEXTS: dict[Language, dict[str, str]] = {
-    "nl": {"impact": "Impact", "likelihood": "Waarschijnlijkheid",
-           "provisional": "berust op voorlopige waarden", "earlier": "eerdere beoordeling",
-           "range": "bandbreedte (ondergrens–bovengrens)", "iso_risk": "lijnen van gelijk risico",
-           "key": "Genummerde scenario's", "not_placed": "(nummer niet geplaatst)",
-           "box": "onzekerheid (5–95 %)", "residual": "restrisico (na maatregelen)"},
-    "en": {"impact": "Impact", "likelihood": "Likelihood",
-           "provisional": "rests on provisional values", "earlier": "earlier assessment",
-           "range": "range (lower–upper limit)", "iso_risk": "lines of equal risk",
-           "key": "Numbered scenarios", "not_placed": "(number not placed)",
-           "box": "uncertainty (5–95 %)", "residual": "residual (after measures)"},
+# the charts' fixed text: English message ids, translated by the catalogues of weerbaar.i18n
+MESSAGES: dict[str, str] = {
+    "impact": "Impact",
+    "likelihood": "Likelihood",
+    "provisional": "rests on provisional values",
+    "earlier": "earlier assessment",
+    "range": "range (lower–upper limit)",
+    "iso_risk": "lines of equal risk",
+    "key": "Numbered scenarios",
+    "not_placed": "(number not placed)",
+    "box": "uncertainty (5–95 %)",
+    "residual": "residual (after measures)",
 }
 
 # Colour-blind friendly qualitative palette (Okabe–Ito, then Tol); grey is kept for the background.
@@ -243,7 +245,7 @@ def _draw(fig: Figure, assessment: Assessment, profile: MethodProfile, themes: S
           lang: Language, background: Assessment | None, show_ranges: bool, iso_risk: bool,
           title: str | None, boxes: dict[str, Box] | None = None,
           box_label: str | None = None, residual: Assessment | None = None) -> dict[str, Any]:
-    words, measure = TEXTS[lang], _Measure(fig)
+    words, measure = translated(lang, MESSAGES), _Measure(fig)
     drawn = [r for r in assessment.results
              if r.impact_position is not None and r.likelihood_position is not None]
     omitted = tuple(r.id for r in assessment.results
@@ -349,7 +351,7 @@ def _set_geometry(fig: Figure, ax: Any, left: float, bottom: float, axes_w: floa
 def _legend_handles(drawn: Sequence[ScenarioResult], themes: Sequence[Theme],
                     colours: dict[str, str], lang: Language, background: Assessment | None,
                     show_ranges: bool, iso: bool) -> list[Line2D]:
-    words, names = TEXTS[lang], {t.id: t.name.get(lang) or t.id for t in themes}
+    words, names = translated(lang, MESSAGES), {t.id: t.name.get(lang) or t.id for t in themes}
     used = {r.theme for r in drawn}
     order = [t.id for t in themes if t.id in used] + sorted(used - {t.id for t in themes})
     dot: dict[str, Any] = {"marker": "o", "linestyle": "none", "markersize": 7}

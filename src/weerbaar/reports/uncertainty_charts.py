@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 
 from weerbaar.domain import Language, Theme
 from weerbaar.errors import InvalidInput
+from weerbaar.i18n import labels as translated
 from weerbaar.methods.profile import MethodProfile
 from weerbaar.methods.results import Assessment
 from weerbaar.methods.uncertainty.results import UncertaintyResult
@@ -41,13 +42,14 @@ from weerbaar.reports.diagram import (
     draw_risk_diagram,
 )
 
-TEXTS: dict[Language, dict[str, str]] = {
-    "nl": {"box": "onzekerheid ({low:g}–{high:g} %)", "rank": "Rang (1 = hoogste impact)",
-           "title": "Robuustheid van de rangorde", "median": "mediaan",
-           "interval": "90 %-interval", "probability": "kans"},
-    "en": {"box": "uncertainty ({low:g}–{high:g} %)", "rank": "Rank (1 = highest impact)",
-           "title": "Rank robustness", "median": "median", "interval": "90 % interval",
-           "probability": "probability"},
+# the charts' fixed text: English message ids, translated by the catalogues of weerbaar.i18n
+MESSAGES: dict[str, str] = {
+    "box": "uncertainty ({low:g}–{high:g} %)",
+    "rank": "Rank (1 = highest impact)",
+    "title": "Rank robustness",
+    "median": "median",
+    "interval": "90 % interval",
+    "probability": "probability",
 }
 
 
@@ -73,7 +75,7 @@ def _box_label(result: UncertaintyResult, lang: Language, low: float | None,
                high: float | None) -> str:
     lo = min(result.percentiles) if low is None else low
     hi = max(result.percentiles) if high is None else high
-    return TEXTS[lang]["box"].format(low=lo, high=hi)
+    return translated(lang, MESSAGES)["box"].format(low=lo, high=hi)
 
 
 def build_uncertainty_diagram(
@@ -116,7 +118,7 @@ def build_rank_chart(result: UncertaintyResult, *, lang: Language = "en",
     ranked = [s for s in result.scenarios if s.rank is not None]
     ranked.sort(key=lambda s: (s.rank.median, s.rank.expected, s.id))  # type: ignore[union-attr]
     n = len(result.scenarios)
-    words = TEXTS[lang]
+    words = translated(lang, MESSAGES)
     height = 1.3 + 0.17 * max(len(ranked), 3)
     with new_figure(8.0, height) as fig:
         ax = fig.add_axes((0.22, 0.8 / height, 0.66, 1.0 - 1.25 / height))

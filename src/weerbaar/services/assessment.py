@@ -16,7 +16,7 @@ from typing import Any
 
 from weerbaar.domain import Language, Workspace
 from weerbaar.errors import InvalidInput
-from weerbaar.i18n import check_language
+from weerbaar.i18n import check_language, texts
 from weerbaar.methods.assessment import assess, compare_methods
 from weerbaar.methods.priority import PriorityList, priority_list
 from weerbaar.methods.profile import Denominator, MethodProfile
@@ -120,7 +120,7 @@ def _title(ws: Workspace, lang: Language) -> str | None:
     title = ws.title
     plain = unicodedata.normalize("NFKD", title or "").encode("ascii", "ignore").decode()
     if ws.illustrative and "illustr" not in plain.lower():
-        marker = "illustratieve scores" if lang == "nl" else "illustrative scores"
+        marker = texts(lang)("illustrative scores")
         title = f"{title} ({marker})" if title else marker
     return title
 
