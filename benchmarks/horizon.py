@@ -36,7 +36,7 @@ from weerbaar.domain import CycleKind, Signal
 from weerbaar.horizon import TextSettings, cluster, near_duplicates, tfidf
 from weerbaar.horizon.synthetic import planted_corpus
 from weerbaar.io.signal_files import read_signal_file
-from weerbaar.services.reviews import new_cycle
+from weerbaar.services.cycles import new_cycle
 from weerbaar.services.signals import import_signals
 from weerbaar.services.viewer import Viewer
 from weerbaar.store import open_store, upgrade
@@ -106,7 +106,7 @@ def main() -> None:
             lambda: cluster(words.matrix, seed=0), args.repeats)  # type: ignore[attr-defined]
         store = open_store(str(folder / "bench.db"), check_schema=False)
         upgrade(store.engine)
-        new_cycle(store, AS_BENCH, "bench", kind=CycleKind.RISK_ANALYSIS, profile_id="gra-2019")
+        new_cycle(store, AS_BENCH, "bench", kind=CycleKind.RISK_ANALYSIS, profile="gra-2019")
         start = time.perf_counter()
         stored = import_signals(store, AS_BENCH, "bench", path)
         t_store = time.perf_counter() - start

@@ -84,7 +84,7 @@ def criticality(graph: CascadeGraph, propagation: Propagation | None = None, *,
                 ) -> CriticalityRanking:
     """Rank single outages by what they affect (see the module docstring)."""
     if by not in ("weighted", "people", "processes"):
-        raise InvalidInput(f"unknown ranking key {by!r}", location=["--by"],
+        raise InvalidInput(f"unknown ranking key {by!r}", location=["by"],
                            expected="weighted, people or processes")
     model = propagation or Propagation()
     cw = dict(DEFAULT_CATEGORY_WEIGHTS if category_weights is None else category_weights)

@@ -170,12 +170,12 @@ class Ensemble:
 
     def __post_init__(self) -> None:
         if self.runs < 1:
-            raise InvalidInput("the ensemble needs at least one run", location=["--runs"])
+            raise InvalidInput("the ensemble needs at least one run", location=["runs"])
         if not 0 <= self.seed < 2**63:
-            raise InvalidInput("the seed must be a non-negative integer", location=["--seed"])
+            raise InvalidInput("the seed must be a non-negative integer", location=["seed"])
         if self.distribution not in ("uniform", "triangular"):
             raise InvalidInput(f"unknown distribution {self.distribution!r}",
-                               location=["--distribution"], expected="uniform or triangular")
+                               location=["distribution"], expected="uniform or triangular")
         if self.block < 1 or self.chunk_size < 1:
             raise InvalidInput("block and chunk sizes must be at least 1")
 
@@ -189,7 +189,7 @@ class Ensemble:
             category_weights: dict[str, float] | None = None) -> EnsembleResult:
         src = tuple(int(i) for i in outages)
         if not src:
-            raise InvalidInput("name at least one outage", location=["--outage"])
+            raise InvalidInput("name at least one outage", location=["outages"])
         weights = weights_of(graph, category_weights or DEFAULT_CATEGORY_WEIGHTS)
         pop = populations(graph)
         model = EnsembleModel(graph=graph, outages=src, propagation=self.propagation,

@@ -173,7 +173,7 @@ class CascadeGraph:
     def m(self) -> int:
         return len(self.supplier)
 
-    def index_of(self, pid: str, *, option: str = "--outage") -> int:
+    def index_of(self, pid: str, *, option: str = "outages") -> int:
         try:
             return self._index[pid]
         except KeyError:
@@ -181,7 +181,7 @@ class CascadeGraph:
             raise InvalidInput(f"no process {pid!r} in the catalogue", location=[option],
                                expected=f"one of {shown}") from None
 
-    def indices(self, pids: Sequence[str], *, option: str = "--outage") -> NDArray[np.int64]:
+    def indices(self, pids: Sequence[str], *, option: str = "outages") -> NDArray[np.int64]:
         if not pids:
             raise InvalidInput("name at least one process", location=[option],
                                expected="process ids such as 1,6")
@@ -209,7 +209,7 @@ class CascadeGraph:
             return self.buffer_high
         if choice == "mid":
             return np.asarray((self.buffer_low + self.buffer_high) / 2.0, dtype=np.float64)
-        raise InvalidInput(f"unknown buffer choice {choice!r}", location=["--buffer"],
+        raise InvalidInput(f"unknown buffer choice {choice!r}", location=["buffer"],
                            expected="low, mid or high")
 
     def _supply_order(self) -> tuple[NDArray[np.int64], NDArray[np.int64] | None, IndexArray,

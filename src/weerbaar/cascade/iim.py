@@ -79,7 +79,7 @@ def perturbation(graph: CascadeGraph, outages: Sequence[int] | Mapping[int, floa
             raise InvalidInput(f"initial inoperability {value:g} of {graph.ids[i]} is outside 0–1")
         c[i] = value
     if not c.any():
-        raise InvalidInput("name at least one outage", location=["--outage"])
+        raise InvalidInput("name at least one outage", location=["outages"])
     return c
 
 
@@ -139,7 +139,7 @@ def dynamic_iim(graph: CascadeGraph, outages: Sequence[int] | Mapping[int, float
     ``converged_at`` is the first step after which q moved less than ``tolerance``.
     """
     if steps < 1:
-        raise InvalidInput("the dynamic model needs at least one step", location=["--steps"])
+        raise InvalidInput("the dynamic model needs at least one step", location=["steps"])
     static = static_iim(graph, outages, scale=scale)
     k = np.full(graph.n, 0.5)
     if isinstance(resilience, Mapping):
@@ -148,7 +148,7 @@ def dynamic_iim(graph: CascadeGraph, outages: Sequence[int] | Mapping[int, float
     else:
         k[:] = resilience
     if np.any((k <= 0) | (k > 1)):
-        raise InvalidInput("resilience coefficients must lie in (0, 1]", location=["--k"])
+        raise InvalidInput("resilience coefficients must lie in (0, 1]", location=["resilience"])
     a = graph.interdependency_matrix(scale)
     q = np.zeros(graph.n)
     path = np.empty((steps + 1, graph.n))

@@ -78,13 +78,13 @@ def time_to_impact(graph: CascadeGraph, outages: Indices, *,
 
     sources = np.asarray(outages, dtype=np.int64)
     if sources.ndim != 1 or len(sources) == 0:
-        raise InvalidInput("name at least one outage", location=["--outage"])
+        raise InvalidInput("name at least one outage", location=["outages"])
     n = graph.n
     if sources.min() < 0 or sources.max() >= n:
-        raise InvalidInput("an outage is not a process of the graph", location=["--outage"],
+        raise InvalidInput("an outage is not a process of the graph", location=["outages"],
                            expected=f"process indices 0..{n - 1}")
     if horizon is not None and not horizon >= 0:
-        raise InvalidInput("the horizon must not be negative", location=["--hours"])
+        raise InvalidInput("the horizon must not be negative", location=["hours"])
     _, ptr, dep = graph.supply_edges()
     weights, longest = graph.supply_weights(buffer)
     if not isinstance(buffer, str) and len(weights) and not (

@@ -130,15 +130,15 @@ class Propagation:
 
     def __post_init__(self) -> None:
         if not self.step > 0:
-            raise InvalidInput("the time step must be positive", location=["--step"])
+            raise InvalidInput("the time step must be positive", location=["step"])
         if self.hours < 0:
-            raise InvalidInput("the horizon must not be negative", location=["--hours"])
+            raise InvalidInput("the horizon must not be negative", location=["hours"])
         steps = self.hours / self.step
         if abs(steps - round(steps)) > 1e-9:
             raise InvalidInput(f"{self.hours:g} hours is not a whole number of {self.step:g}-hour "
-                               "steps", location=["--hours"])
+                               "steps", location=["hours"])
         if self.restore_after is not None and self.restore_after < 0:
-            raise InvalidInput("restore time must not be negative", location=["--restore"])
+            raise InvalidInput("restore time must not be negative", location=["restore_after"])
         object.__setattr__(self, "rule", CombinationRule(self.rule))
 
     @property
@@ -158,9 +158,9 @@ class Propagation:
         """
         src = np.asarray(outages, dtype=np.int64)
         if src.ndim != 1 or len(src) == 0:
-            raise InvalidInput("name at least one outage", location=["--outage"])
+            raise InvalidInput("name at least one outage", location=["outages"])
         if src.min() < 0 or src.max() >= graph.n:
-            raise InvalidInput("an outage is not a process of the graph", location=["--outage"],
+            raise InvalidInput("an outage is not a process of the graph", location=["outages"],
                                expected=f"process indices 0..{graph.n - 1}")
         tau = graph.buffers(self.buffer if buffers is None else buffers)
         n, dt, steps = graph.n, self.step, self.steps

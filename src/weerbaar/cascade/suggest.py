@@ -74,7 +74,7 @@ class ImpactSuggestions:
                 return s
         known = ", ".join(s.criterion for s in self.suggestions) or "(none)"
         raise InvalidInput(f"no cascade suggestion for criterion {criterion!r}",
-                           location=["--criterion"], expected=f"one of {known}")
+                           location=["criterion"], expected=f"one of {known}")
 
     def to_dict(self) -> dict[str, Any]:
         return {"model": "impact_suggestions", "run_id": self.run_id, "profile": self.profile,

@@ -33,7 +33,7 @@ def _distributed() -> Any:
         import distributed
     except ImportError:  # pragma: no cover - depends on the installation
         raise DaskUnavailable(
-            "--dask needs Dask: install the extra with pip install 'weerbaar[dask]'") from None
+            "running on Dask needs Dask: install the extra with pip install 'weerbaar[dask]'") from None
     return distributed
 
 
@@ -60,7 +60,7 @@ class DaskExecutor:
             if self._cluster is not None:
                 self._cluster.close()
             raise InvalidInput(f"cannot reach the Dask scheduler at {address!r}: {exc}",
-                               location=["--dask"],
+                               location=["dask"],
                                expected="'local' or an address such as tcp://host:8786") from None
 
     @property

@@ -110,7 +110,7 @@ def load_style(folder: Path | str | None = None) -> HouseStyle:
         return _default_style()
     base = Path(folder)
     if not base.is_dir():
-        raise InvalidInput("template folder not found", source=base, location=["--template"],
+        raise InvalidInput("template folder not found", source=base, location=["template"],
                            expected="a folder made by `weerbaar report template --out DIR`")
     path = base / STYLE_FILE
     raw: Any = {}
@@ -146,7 +146,7 @@ def copy_template(target: Path | str) -> list[Path]:
     out = Path(target)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise InvalidInput(f"{out} exists and is not an empty folder; not overwriting it",
-                           location=["--out"], expected="a new folder")
+                           location=["folder"], expected="a new folder")
     try:
         out.mkdir(parents=True, exist_ok=True)
         written = []
@@ -156,7 +156,7 @@ def copy_template(target: Path | str) -> list[Path]:
                 written.append(out / item.name)
     except OSError as exc:
         raise InvalidInput(f"cannot write the template: {exc.strerror or exc}", source=out,
-                           location=["--out"]) from None
+                           location=["folder"]) from None
     return written
 
 

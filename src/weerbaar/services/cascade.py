@@ -86,7 +86,9 @@ def split_ids(values: Sequence[str]) -> list[str]:
 
 
 def _load(store: Store | None, viewer: Viewer, source: Source) -> LoadedGraph:
-    """The validated graph of the chosen catalogue (a cycle's needs the viewer role on it)."""
+    """The validated graph of the chosen catalogue (a cycle's needs the viewer role on it, the
+    packaged one a login)."""
+    viewer.require_login()
     if source.cycle is not None:
         if store is None:
             raise InvalidInput(f"cycle {source.cycle!r} is named, but no database is open",

@@ -27,7 +27,7 @@ from weerbaar.services.viewer import Viewer
 from weerbaar.store import Store
 from weerbaar.store import documents as docs
 from weerbaar.store.core import Tx
-from weerbaar.store.records import cycle_row, list_revisions, parent_key
+from weerbaar.store.records import cycle_row, list_revisions
 from weerbaar.store.scenarios import MEASURE, REVIEW, SCENARIO
 from weerbaar.store.settings import scheme_of
 from weerbaar.store.signals import SIGNAL
@@ -221,14 +221,9 @@ def content_changes(scope: CycleScope, base: str) -> CycleComparison:
 # -- the use case ---------------------------------------------------------------------------
 
 
-def base_scope(scope: CycleScope, base: str | None) -> CycleScope | None:
-    """The scope of the cycle compared with (default: the parent), needing the viewer role
-    there too, at the lower of the two clearances; None when there is no parent."""
-    if base is None:
-        with scope.store.read() as conn:
-            base = parent_key(conn, cycle_row(conn, scope.key))
-        if base is None:
-            return None
+def base_scope(scope: CycleScope, base: str) -> CycleScope:
+    """The scope of the cycle compared with, needing the viewer role there too, at the lower
+    of the two clearances."""
     return lower_clearance(cycle_scope(scope.store, scope.viewer, base, token=scope.token),
                            scope)
 

@@ -155,13 +155,13 @@ def build_report(store: Store, viewer: Viewer, key: str, *,
     marking the report carries (it carries the highest marking of its content). The reads are
     logged (channel ``report``).
     """
+    scope = cycle_scope(store, viewer.via("report"), key)
     chosen = parse_formats(formats)
     if kind is not None and kind not in KINDS:
         raise InvalidInput(f"unknown report kind {kind!r}", location=["kind"],
                            expected=" or ".join(KINDS))
     if lang is not None:
         check_language(lang)
-    scope = cycle_scope(store, viewer.via("report"), key)
     style = load_style(template)
     seconds: dict[str, float] = {}
     step = len(chosen) + 2

@@ -32,13 +32,18 @@ from weerbaar.store.documents import Stored
 @dataclass(frozen=True)
 class ScenarioRow:
     """One scenario of a list: the scenario as the viewer sees it, its effective marking, its
-    current revision, its file form and its position on the risk diagram (if it has one)."""
+    current revision, its position on the risk diagram (when asked for) and its file form."""
 
     scenario: Scenario
     marking: str
     revision: int
-    input: dict[str, Any]
     position: dict[str, Any] | None
+    profile: MethodProfile = field(repr=False)
+
+    @property
+    def input(self) -> dict[str, Any]:
+        """The scenario in file form (class codes or natural-unit values)."""
+        return scenario_to_input(self.scenario, self.profile)
 
 
 @dataclass(frozen=True)
@@ -52,15 +57,16 @@ class ScenarioList:
 
 
 @use_case
-def list_scenarios(store: Store, viewer: Viewer, cycle: str, *,
+def list_scenarios(store: Store, viewer: Viewer, cycle: str, *, with_positions: bool = False,
                    lang: str = "en") -> ScenarioList:
-    """The cycle's scenarios the viewer may see, with their positions on the risk diagram."""
+    """The cycle's scenarios the viewer may see, with their revisions and (``with_positions``)
+    their positions on the risk diagram, which assesses the cycle."""
     scope = cycle_scope(store, viewer, cycle)
     workspace, profile = scope.workspace()
-    found = {p["id"]: p for p in positions(scope, lang=lang)}
+    found = {p["id"]: p for p in positions(scope, lang=lang)} if with_positions else {}
     numbers = revisions(store, cycle, "scenario")
     rows = tuple(ScenarioRow(s, scope.scheme.effective(s.marking), numbers.get(s.id, 0),
-                             scenario_to_input(s, profile), found.get(s.id))
+                             found.get(s.id), profile)
                  for s in workspace.scenarios)
     scope.log(m for s in workspace.scenarios for m in scenario_markings(s, scope.scheme))
     return ScenarioList(scope, rows)

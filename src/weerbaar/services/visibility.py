@@ -1,9 +1,10 @@
-"""Need-to-know in the services: a user's clearance on a cycle, and the read log.
+"""Need-to-know rules of the use cases: markings an editor may give, what an edit keeps of what
+its editor cannot see, and the read log.
 
-Every channel that shows a cycle's content to a person (pages, API, search, exports, reports)
-asks the store for the content *at that person's clearance* and then records in the read log
-which items marked at or above the scheme's ``audit_reads_from`` it showed, with the user, the
-time and the channel.
+Every channel that shows a cycle's content to a person (pages, API, CLI, search, exports,
+reports) gets the content *at that person's clearance* (``weerbaar.services.scope``) and records
+in the read log which items marked at or above the scheme's ``audit_reads_from`` it showed, with
+the viewer, the time and the channel.
 """
 
 from __future__ import annotations
@@ -15,10 +16,8 @@ from weerbaar.domain import (
     ReviewSection,
     Scenario,
     ThemeReview,
-    Workspace,
 )
-from weerbaar.domain.need_to_know import Marked, audited_items, marked_items
-from weerbaar.domain.signal import Signal
+from weerbaar.domain.need_to_know import Marked, audited_items
 from weerbaar.errors import InvalidInput, PermissionDenied
 from weerbaar.store import Store, audit
 from weerbaar.store.core import utcnow
@@ -97,12 +96,3 @@ def log_reads(store: Store, *, actor: str, cycle: str, channel: str, items: Iter
              "detail": {"marking": m.marking, "channel": channel}} for m in found],
             chain=audit.READS)
     return len(found)
-
-
-def log_workspace_reads(store: Store, *, actor: str, cycle: str, channel: str,
-                        workspace: Workspace, signals: Iterable[Signal] = (),
-                        within: ClassificationScheme | None = None) -> int:
-    """``log_reads`` for everything a (redacted) workspace and signals hold."""
-    chosen = within or classification_scheme(store)
-    return log_reads(store, actor=actor, cycle=cycle, channel=channel,
-                     items=marked_items(workspace, chosen, tuple(signals)), within=chosen)

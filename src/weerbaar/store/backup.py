@@ -165,7 +165,7 @@ def restore(store: Store, path: Path) -> dict[str, int]:
         raise InvalidInput(
             f"backup is at schema {document.get('schema')}, the database at {state.current}",
             source=path, location=["schema"],
-            expected="the same schema revision (run `weerbaar db upgrade` on both first)")
+            expected="the same schema revision (upgrade both databases first)")
     tables = _tables(document, path)
     counts: dict[str, int] = {}
     with store.transaction() as conn:
@@ -187,7 +187,7 @@ def restore(store: Store, path: Path) -> dict[str, int]:
                 reason = str(getattr(exc, "orig", None) or exc).splitlines()[0][:300]
                 raise InvalidInput(f"the rows of table {table.name} cannot be restored: {reason}",
                                    source=path, location=["tables", table.name],
-                                   expected="a backup written by `weerbaar db backup`") from None
+                                   expected="a weerbaar backup file") from None
             counts[table.name] = len(rows)
         if store.dialect == "postgresql":
             for table in TABLES:

@@ -28,12 +28,12 @@ def normalise_url(target: str | Path) -> str:
     try:
         url = make_url(text)
     except ArgumentError:
-        raise InvalidInput(f"not a database URL: {text!r}", location=["--db"],
+        raise InvalidInput(f"not a database URL: {text!r}", location=["database"],
                            expected="a file path or postgresql://user@host/db") from None
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg")
     if not (url.drivername.startswith("sqlite") or url.drivername.startswith("postgresql")):
-        raise InvalidInput(f"unsupported database {url.drivername!r}", location=["--db"],
+        raise InvalidInput(f"unsupported database {url.drivername!r}", location=["database"],
                            expected="SQLite (a file path) or PostgreSQL (postgresql://...)")
     return url.render_as_string(hide_password=False)
 

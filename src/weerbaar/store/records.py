@@ -64,13 +64,6 @@ def cycle_row(conn: Connection, key: str) -> Row[Any]:
     return row
 
 
-def parent_key(conn: Connection, row: Row[Any]) -> str | None:
-    """The key of the cycle ``row`` was cloned from (None: it has no parent)."""
-    if row.parent_id is None:
-        return None
-    return str(conn.execute(select(cycles.c.key).where(cycles.c.id == row.parent_id)).scalar_one())
-
-
 def require_draft(row: Row[Any]) -> None:
     if row.status == CycleStatus.FROZEN.value:
         raise PermissionDenied(

@@ -130,11 +130,11 @@ class UncertaintyAnalysis:
 
     def __post_init__(self) -> None:
         if self.samples < 1:
-            raise InvalidInput("the number of samples must be at least 1", location=["--samples"])
+            raise InvalidInput("the number of samples must be at least 1", location=["samples"])
         if self.chunk_size < 1:
-            raise InvalidInput("the chunk size must be at least 1", location=["--chunk-size"])
+            raise InvalidInput("the chunk size must be at least 1", location=["chunk_size"])
         if not 0 <= self.seed < 2**63:
-            raise InvalidInput("the seed must be a non-negative integer", location=["--seed"])
+            raise InvalidInput("the seed must be a non-negative integer", location=["seed"])
         if any(not 0.0 < p < 100.0 for p in self.percentiles):
             raise InvalidInput("percentiles must lie strictly between 0 and 100")
 
@@ -149,7 +149,7 @@ class UncertaintyAnalysis:
             position = scale.parse(spec.serious) if spec.serious in scale.codes else 3.0
         if not scale.lowest <= position <= scale.highest:
             raise InvalidInput(f"the serious cut {position:g} lies outside the impact scale",
-                               location=["--serious"], expected=scale.describe_codes())
+                               location=["serious"], expected=scale.describe_codes())
         return position, scale.code(position)
 
     def _model(self, profile: MethodProfile, assessment: Assessment) -> ImpactModel:

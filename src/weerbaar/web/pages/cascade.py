@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from weerbaar.services.cascade import ILLUSTRATIVE_LABEL, run_cascade
 from weerbaar.web.deps import IdentityDep, StoreDep
-from weerbaar.web.render import language, page
+from weerbaar.web.render import asked_language, language, page
 
 router = APIRouter()
 
@@ -23,11 +23,10 @@ def _inline(svg: bytes) -> str:
 def cascade_page(request: Request, store: StoreDep, identity: IdentityDep, outage: str = "1",
                  hours: float = 72.0) -> Response:
     """The dependency graph and the timeline of a chosen outage."""
-    identity.viewer.require_login()
-    lang = language(request)
     chosen = [o.strip() for o in outage.split(",") if o.strip()]
     run = run_cascade(store, identity.viewer, chosen, hours=hours, charts=["svg"],
-                      graphs=["svg"], lang=lang)
+                      graphs=["svg"], lang=asked_language(request))
+    lang = language(request)
     processes = run.loaded.catalogue.processes
     return page(request, "cascade.html", identity=identity, processes=processes, chosen=chosen,
                 hours=hours, images={"timeline": _inline(run.timeline_chart["svg"]),

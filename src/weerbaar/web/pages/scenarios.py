@@ -18,7 +18,8 @@ router = APIRouter()
 @router.get("/cycles/{cycle}/scenarios")
 def scenario_list(request: Request, cycle: str, store: StoreDep,
                   identity: IdentityDep) -> Response:
-    found = list_scenarios(store, identity.viewer, cycle, lang=asked_language(request))
+    found = list_scenarios(store, identity.viewer, cycle, with_positions=True,
+                           lang=asked_language(request))
     workspace = found.scope.workspace()[0]
     return page(request, "scenarios.html", identity=identity, cycle=found.scope.cycle,
                 scenarios=[r.scenario for r in found.rows],
