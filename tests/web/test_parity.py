@@ -35,6 +35,7 @@ ROLES = ("viewer", "expert", "analyst", "coordinator", "admin")
 CLEARANCES = ("internal", "confidential")
 IDENTITIES = ("nobody", *(f"{role}-{clearance}" for role in ROLES for clearance in CLEARANCES))
 PASSWORD = "parity-password-long-enough"
+NEW_PASSWORD = "another-parity-password"
 SHOWN = "trade-war"  # an unmarked scenario: internal
 HIDDEN = "flooding-coast"  # marked confidential here
 THEME = "multilateral-institutions"
@@ -125,7 +126,11 @@ def shared_site(parity_db: tuple[Path, dict[str, int]]) -> Iterator[Site]:
 
 def decision_of_page(response: Any) -> int:
     if response.status_code == 303:
-        return 401 if response.headers["location"].startswith("/login") else 200
+        location = response.headers["location"]
+        if location.startswith("/login"):
+            return 401
+        # the password prompt or the password form: refused until then
+        return 403 if location.startswith(("/reauth", "/account/password")) else 200
     return 200 if response.status_code < 300 else int(response.status_code)
 
 
@@ -279,6 +284,36 @@ WRITES = [
          lambda s, ids: Call("POST", f"{API}/sessions/{ids[SHOWN_SESSION]}/submissions",
                              json={"impact": {"2.1": {"ev": "B", "ll": "A", "ul": "C"}}}),
          writes=True),
+    Case("an account added",
+         lambda s, _: Call("POST", "/admin/users", form={"username": "newbie",
+                                                         "password": PASSWORD}),
+         lambda s, _: Call("POST", f"{API}/admin/users", json={"username": "newbie",
+                                                               "password": PASSWORD}),
+         writes=True),
+    Case("a role granted",
+         lambda s, _: Call("POST", "/admin/users/eva/grant",
+                           form={"role": "analyst", "cycle": DRAFT}),
+         lambda s, _: Call("POST", f"{API}/admin/users/eva/grants",
+                           json={"role": "analyst", "cycle": DRAFT}), writes=True),
+    Case("an account disabled",
+         lambda s, _: Call("POST", "/admin/users/eva/status", form={"disabled": "1"}),
+         lambda s, _: Call("PUT", f"{API}/admin/users/eva/status", json={"disabled": True}),
+         writes=True),
+    Case("a password set by an administrator",
+         lambda s, _: Call("POST", "/admin/users/eva/password", form={"password": PASSWORD}),
+         lambda s, _: Call("PUT", f"{API}/admin/users/eva/password",
+                           json={"password": PASSWORD}), writes=True),
+    Case("one's own password changed",
+         lambda s, _: Call("POST", "/account/password", form={
+             "current": PASSWORD, "new": NEW_PASSWORD, "repeat": NEW_PASSWORD}),
+         lambda s, _: Call("POST", f"{API}/password",
+                           json={"current": PASSWORD, "new": NEW_PASSWORD}), writes=True),
+    Case("one's own password changed with a wrong current one",
+         lambda s, _: Call("POST", "/account/password", form={
+             "current": "not-the-password", "new": NEW_PASSWORD, "repeat": NEW_PASSWORD}),
+         lambda s, _: Call("POST", f"{API}/password",
+                           json={"current": "not-the-password", "new": NEW_PASSWORD}),
+         writes=True),
     Case("a session closed with the agreed scores",
          lambda s, ids: Call("POST", f"/sessions/{ids[SHOWN_SESSION]}/close", form={
              **typed_scores(_scenario_input(s, SHOWN)[0]),
@@ -358,6 +393,15 @@ EXPECTED = {
     ("an unknown method profile", "viewer-internal"): 404,
     ("an unknown language", "viewer-internal"): 422,
     ("the cycles", "nobody"): 401,
+    ("an account added", "coordinator-confidential"): 403,
+    ("an account added", "admin-internal"): 200,
+    ("a role granted", "analyst-internal"): 403,
+    ("a role granted", "admin-confidential"): 200,
+    ("an account disabled", "admin-internal"): 200,
+    ("a password set by an administrator", "viewer-internal"): 403,
+    ("one's own password changed", "viewer-internal"): 200,
+    ("one's own password changed", "nobody"): 401,
+    ("one's own password changed with a wrong current one", "expert-internal"): 403,
 }
 
 

@@ -83,6 +83,14 @@ async def form_of(request: Request, identity: Identity) -> dict[str, str]:
     return form
 
 
+def required(form: dict[str, str], name: str) -> str:
+    """A field the form must have (after the login and the CSRF token were checked)."""
+    value = form.get(name)
+    if value is None:
+        raise InvalidInput("the form has no such field; reload the page", location=[name])
+    return value
+
+
 def revision_of(form: dict[str, str]) -> int:
     """The form's ``expected_revision`` (the revision the edit was made against)."""
     try:
@@ -125,4 +133,4 @@ def set_session_cookie(request: Request, response: Response, token: str) -> None
 
 __all__ = ["COOKIE", "CSRF_HEADER", "CsrfHeader", "FormText", "IdentityDep", "StoreDep",
            "ViewerDep", "check_csrf", "client_of", "form_of", "get_identity", "password_gate",
-           "revision_of", "safe_next", "set_session_cookie", "settings_of"]
+           "required", "revision_of", "safe_next", "set_session_cookie", "settings_of"]

@@ -8,9 +8,7 @@ token (cookie) and CSRF token.
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from weerbaar.errors import InvalidInput
@@ -18,11 +16,11 @@ from weerbaar.i18n import texts
 from weerbaar.services.accounts import MIN_PASSWORD, Identity, change_password, whoami
 from weerbaar.services.database import Store
 from weerbaar.web.deps import (
-    FormText,
     IdentityDep,
     StoreDep,
-    check_csrf,
     client_of,
+    form_of,
+    required,
     safe_next,
     set_session_cookie,
     settings_of,
@@ -48,10 +46,10 @@ def password_form(request: Request, store: StoreDep, identity: IdentityDep,
 
 
 @router.post(PASSWORD_PAGE)
-def password_submit(request: Request, store: StoreDep, identity: IdentityDep, current: FormText,
-                    new: FormText, repeat: FormText, csrf_token: FormText,
-                    next: Annotated[str, Form()] = "/") -> Response:
-    check_csrf(identity, csrf_token)
+async def password_submit(request: Request, store: StoreDep, identity: IdentityDep) -> Response:
+    form = await form_of(request, identity)
+    current, new = required(form, "current"), required(form, "new")
+    repeat, next = required(form, "repeat"), form.get("next", "/")
     t = texts(language(request))
     if new != repeat:  # before the current password is checked: costs no attempt
         return _form(request, store, identity, next, status_code=422,

@@ -5,9 +5,9 @@ confirmation (the use cases check the role and the confirmation)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from weerbaar.domain import ALL_CYCLES
@@ -22,11 +22,11 @@ from weerbaar.services import accounts
 from weerbaar.services.accounts import Identity
 from weerbaar.services.database import Store
 from weerbaar.web.deps import (
-    FormText,
     IdentityDep,
     StoreDep,
-    check_csrf,
     client_of,
+    form_of,
+    required,
     safe_next,
     settings_of,
 )
@@ -57,11 +57,10 @@ def reauth_form(request: Request, identity: IdentityDep, next: str = "/") -> Res
 
 
 @router.post("/reauth")
-def reauth_submit(request: Request, store: StoreDep, identity: IdentityDep, password: FormText,
-                  csrf_token: FormText, next: Annotated[str, Form()] = "/") -> Response:
-    check_csrf(identity, csrf_token)
-    target = safe_next(next)
-    if not confirm(request, store, identity, password):
+async def reauth_submit(request: Request, store: StoreDep, identity: IdentityDep) -> Response:
+    form = await form_of(request, identity)
+    target = safe_next(form.get("next", "/"))
+    if not confirm(request, store, identity, required(form, "password")):
         return page(request, "reauth.html", status_code=403, identity=identity, next=target,
                     minutes=minutes(request), failed=True)
     return RedirectResponse(target, status_code=303)
@@ -82,13 +81,13 @@ def users_page(request: Request, store: StoreDep, identity: IdentityDep) -> Resp
     return _users_page(request, store, identity)
 
 
-def _act(request: Request, store: Store, identity: Identity, csrf: str,
-         action: Callable[[], Any]) -> Response:
-    """Run one user-management action of the page: back to the list, or the list with the
-    message (422 invalid input, 404 no such user or cycle, 409 exists already)."""
-    check_csrf(identity, csrf)
+async def _act(request: Request, store: Store, identity: Identity,
+               action: Callable[[dict[str, str]], Any]) -> Response:
+    """Run one user-management action of the page on its form: back to the list, or the list
+    with the message (422 invalid input, 404 no such user or cycle, 409 exists already)."""
+    form = await form_of(request, identity)
     try:
-        action()
+        action(form)
     except ReauthenticationRequired as exc:
         raise ReauthenticationRequired(str(exc), next=USERS_PAGE) from None
     except (InvalidInput, NotFound, Conflict) as exc:
@@ -98,32 +97,31 @@ def _act(request: Request, store: Store, identity: Identity, csrf: str,
 
 
 @router.post(USERS_PAGE)
-def user_add(request: Request, store: StoreDep, identity: IdentityDep, username: FormText,
-             password: FormText, csrf_token: FormText, display_name: Annotated[str, Form()] = "",
-             admin: Annotated[str, Form()] = "") -> Response:
-    return _act(request, store, identity, csrf_token, lambda: accounts.add_user(
-        store, identity.viewer, username.strip(), password,
-        display_name=display_name.strip() or None, is_admin=admin == "1"))
+async def user_add(request: Request, store: StoreDep, identity: IdentityDep) -> Response:
+    return await _act(request, store, identity, lambda form: accounts.add_user(
+        store, identity.viewer, required(form, "username").strip(), required(form, "password"),
+        display_name=form.get("display_name", "").strip() or None,
+        is_admin=form.get("admin") == "1"))
 
 
 @router.post(USERS_PAGE + "/{username}/grant")
-def user_grant(request: Request, username: str, store: StoreDep, identity: IdentityDep,
-               role: FormText, csrf_token: FormText, cycle: Annotated[str, Form()] = ALL_CYCLES,
-               clearance: Annotated[str, Form()] = "") -> Response:
-    return _act(request, store, identity, csrf_token, lambda: accounts.grant(
-        store, identity.viewer, username, role, cycle=cycle or ALL_CYCLES,
-        clearance=clearance.strip() or None))
+async def user_grant(request: Request, username: str, store: StoreDep,
+                     identity: IdentityDep) -> Response:
+    return await _act(request, store, identity, lambda form: accounts.grant(
+        store, identity.viewer, username, required(form, "role"),
+        cycle=form.get("cycle") or ALL_CYCLES,
+        clearance=form.get("clearance", "").strip() or None))
 
 
 @router.post(USERS_PAGE + "/{username}/status")
-def user_status(request: Request, username: str, store: StoreDep, identity: IdentityDep,
-                disabled: FormText, csrf_token: FormText) -> Response:
-    return _act(request, store, identity, csrf_token, lambda: accounts.set_disabled(
-        store, identity.viewer, username, disabled == "1"))
+async def user_status(request: Request, username: str, store: StoreDep,
+                      identity: IdentityDep) -> Response:
+    return await _act(request, store, identity, lambda form: accounts.set_disabled(
+        store, identity.viewer, username, required(form, "disabled") == "1"))
 
 
 @router.post(USERS_PAGE + "/{username}/password")
-def user_password(request: Request, username: str, store: StoreDep, identity: IdentityDep,
-                  password: FormText, csrf_token: FormText) -> Response:
-    return _act(request, store, identity, csrf_token, lambda: accounts.reset_password(
-        store, identity.viewer, username, password))
+async def user_password(request: Request, username: str, store: StoreDep,
+                        identity: IdentityDep) -> Response:
+    return await _act(request, store, identity, lambda form: accounts.reset_password(
+        store, identity.viewer, username, required(form, "password")))

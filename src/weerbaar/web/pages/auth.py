@@ -14,8 +14,8 @@ from weerbaar.web.deps import (
     FormText,
     IdentityDep,
     StoreDep,
-    check_csrf,
     client_of,
+    form_of,
     safe_next,
     set_session_cookie,
     settings_of,
@@ -58,8 +58,8 @@ def login_submit(request: Request, store: StoreDep, username: FormText, password
 
 
 @router.post("/logout")
-def logout_submit(store: StoreDep, identity: IdentityDep, csrf_token: FormText) -> Response:
-    check_csrf(identity, csrf_token)
+async def logout_submit(request: Request, store: StoreDep, identity: IdentityDep) -> Response:
+    await form_of(request, identity)
     logout(store, identity.viewer, identity.token)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE)
