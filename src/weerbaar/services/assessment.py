@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -176,12 +176,20 @@ def _diagram_data(scope: CycleScope, parent: CycleScope | None,
     }
 
 
-def diagram_of(scope: CycleScope, lang: Language) -> dict[str, Any]:
+def _seen(scope: CycleScope) -> tuple[CycleScope | None, Hashable]:
+    """The parent the viewer may read beside the cycle, and what the viewer's diagram depends
+    on (the clearances and the parent shown): part of its cache key."""
+    parent = readable_parent(scope)
+    return parent, (scope.clearance, parent.key if parent else None,
+                    parent.clearance if parent else None)
+
+
+def diagram_of(scope: CycleScope, lang: Language,
+               seen: tuple[CycleScope | None, Hashable] | None = None) -> dict[str, Any]:
     """The diagram data of the scope's cycle (kept while the database is unchanged; do not
     modify it)."""
-    parent = readable_parent(scope)
-    seen = (scope.clearance, parent.key if parent else None, parent.clearance if parent else None)
-    return derived(scope.store, ("diagram", scope.key, lang, seen), scope.token,
+    parent, key = seen if seen is not None else _seen(scope)
+    return derived(scope.store, ("diagram", scope.key, lang, key), scope.token,
                    lambda: _diagram_data(scope, parent, lang))
 
 
@@ -208,10 +216,9 @@ def diagram_json(store: Store, viewer: Viewer, cycle: str, *, lang: str = "en") 
     """:func:`diagram_data` as UTF-8 JSON (kept like the data: the API's answer as sent)."""
     scope = cycle_scope(store, viewer, cycle)
     language = check_language(lang)
-    parent = readable_parent(scope)
-    seen = (scope.clearance, parent.key if parent else None, parent.clearance if parent else None)
-    body = derived(store, ("diagram.json", cycle, language, seen), scope.token,
-                   lambda: json.dumps(diagram_of(scope, language), ensure_ascii=False,
+    seen = _seen(scope)
+    body = derived(store, ("diagram.json", cycle, language, seen[1]), scope.token,
+                   lambda: json.dumps(diagram_of(scope, language, seen), ensure_ascii=False,
                                       separators=(",", ":"), allow_nan=False).encode("utf-8"))
     scope.log_workspace()
     return body

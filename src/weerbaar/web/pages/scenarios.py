@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
@@ -69,7 +71,7 @@ async def scenario_save(request: Request, cycle: str, scenario: str, store: Stor
     form = await form_of(request, identity)
     expected = revision_of(form)
     errors: dict[str, str] = {}
-    conflict = None
+    conflict: dict[str, Any] | None = None
     try:
         save_scores(store, viewer, cycle, scenario, form_scores(form, marking=True),
                     expected_revision=expected, reason=form.get("reason") or None)
@@ -81,10 +83,11 @@ async def scenario_save(request: Request, cycle: str, scenario: str, store: Stor
         errors.setdefault("form", f"{format_key_path(exc.location or [])}: {exc.message}")
         status = 422
     except Conflict as exc:
-        current = get_scenario(store, viewer, cycle, scenario)
-        conflict = {"message": str(exc), "current": typed_scores(current.input)}
+        conflict = {"message": str(exc)}
         status = 409
     record = get_scenario(store, viewer, cycle, scenario)
+    if conflict is not None:
+        conflict["current"] = typed_scores(record.input)
     return page(request, "score.html", status_code=status, identity=identity,
                 cycle=record.scope.cycle, s=record.scenario, profile=record.profile,
                 values=form, revision=expected if conflict is None else record.stored.revision,
