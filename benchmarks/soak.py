@@ -100,7 +100,7 @@ def prepare(url: str, users: int) -> list[str]:
         load_examples(store, AS_SOAK)
         names = [f"soak{n:02d}" for n in range(1, users + 1)]
         for name in names:
-            accounts.add_user(store, AS_SOAK, name, PASSWORD)
+            accounts.add_user(store, AS_SOAK, name, PASSWORD, must_change_password=False)
             accounts.grant(store, AS_SOAK, name, "analyst")
         accounts.ensure_admin(store, AS_SOAK)
         return names

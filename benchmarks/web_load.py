@@ -36,7 +36,7 @@ from weerbaar.store import cycle_workspace, import_workspace, open_store, upgrad
 AS_BENCH = Viewer.operator("bench")
 
 KEY = "bench"
-USER, PASSWORD = "bench", "bench-password-for-load"
+USER, PASSWORD = "bench", "load-test-password-42"
 TARGET_P95_MS = 150.0
 
 
@@ -56,7 +56,7 @@ def build_database(path: Path, scenarios: int) -> None:
         import_workspace(store, workspace.model_copy(update={"scenarios": tuple(copies)}),
                          key=KEY, kind=CycleKind.RISK_ANALYSIS, actor="bench",
                          title=f"Load test: {scenarios} scenarios", profile=profile)
-        accounts.add_user(store, AS_BENCH, USER, PASSWORD)
+        accounts.add_user(store, AS_BENCH, USER, PASSWORD, must_change_password=False)
         accounts.grant(store, AS_BENCH, USER, "analyst")
     finally:
         store.dispose()

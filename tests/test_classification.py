@@ -405,7 +405,7 @@ def test_cli_classification_show_and_set(db: Path, capsys: pytest.CaptureFixture
 
 
 def test_grant_needs_a_known_clearance(store: Store) -> None:
-    accounts.add_user(store, OPERATOR, "gus", "pw-gus-correct-horse")
+    accounts.add_user(store, OPERATOR, "gus", "pw-correct-horse-9")
     with pytest.raises(InvalidInput) as caught:
         accounts.grant(store, OPERATOR, "gus", "viewer", cycle="c", clearance="top")
     assert caught.value.location == ["clearance"] and caught.value.expected == f"one of {LEVELS}"
@@ -429,7 +429,8 @@ def test_diff_at_a_clearance_hides_revisions_above_it(store: Store) -> None:
     assert str(caught.value).replace(f"revision {secret}", "N") == \
         str(missing.value).replace("revision 99", "N")
     changes = diff(store, "c", "scenario", "storm", stored.revision, secret, clearance="secret")
-    assert {c.path for c in changes} == {"marking", "narrative"}
+    assert {(c.subject, c.aspect) for c in changes} == {("Scenario", "marking"),
+                                                        ("Scenario", "narrative")}
     # a change to the secret expert's score of a visible scenario does not show below it
     flood = get(store, "c", "scenario", "flood")
     ann, bob = flood.item.experts
@@ -439,6 +440,6 @@ def test_diff_at_a_clearance_hides_revisions_above_it(store: Store) -> None:
         expected_revision=flood.revision, actor="t")
     assert diff(store, "c", "scenario", "flood", flood.revision, changed,
                 clearance="confidential") == []
-    assert [(c.path, c.after) for c in diff(store, "c", "scenario", "flood", flood.revision,
-                                            changed, clearance="secret")] == [
-        ("experts[1].impact.2.1.reasoning", "geheime reden")]
+    assert [(c.subject, c.aspect, c.after) for c in diff(
+        store, "c", "scenario", "flood", flood.revision, changed, clearance="secret")] == [
+        ("2.1 Fatalities (expert bob)", "reasoning", "geheime reden")]

@@ -5,6 +5,9 @@ test-artifacts/ for people to look at.
 
 Chromium is found at WEERBAAR_CHROMIUM (default /usr/bin/chromium); without it these tests are
 skipped, except in CI (CI=true), where they fail.
+
+Every wait is a wait on state (Playwright's auto-waiting ``expect`` on locators), never on time;
+``TIMEOUT_MS`` only bounds those waits.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from weerbaar.methods.assessment import assess
 from weerbaar.methods.registry import get_profile
 
 pytestmark = pytest.mark.browser
+TIMEOUT_MS = 20_000
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 
@@ -35,12 +39,20 @@ def browser() -> Iterator[Any]:
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=TIMEOUT_MS)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=ARGS)
         yield browser
         browser.close()
+
+
+def expect(target: Any) -> Any:
+    """Playwright's auto-waiting assertion (retries until the state holds or ``TIMEOUT_MS``)."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(target)
 
 
 def placed_scenarios() -> list[str]:
@@ -54,14 +66,15 @@ def test_html_diagram_in_chromium(browser: Any, lang: Language) -> None:
     path = path_of(example_reports(lang), "html")
     url = path.resolve().as_uri()
     page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(TIMEOUT_MS)
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
     page.goto(url, wait_until="load")
-    page.wait_for_function("document.documentElement.dataset.diagramReady !== undefined")
+    expect(page.locator("html[data-diagram-ready]")).to_have_count(1)  # the script has run
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"report-html-{lang}.png"))
     points = page.locator("#fig-risk-diagram [data-scenario]")
-    assert points.count() == len(placed_scenarios())
+    expect(points).to_have_count(len(placed_scenarios()))
     ids = points.evaluate_all("els => els.map(e => e.dataset.scenario)")
     assert sorted(ids) == sorted(placed_scenarios())
     box = page.locator("#fig-risk-diagram svg").bounding_box()
@@ -70,13 +83,14 @@ def test_html_diagram_in_chromium(browser: Any, lang: Language) -> None:
     first.scroll_into_view_if_needed()
     first.hover()
     tooltip = page.locator("#tooltip")
-    tooltip.wait_for(state="visible")
     title = first.get_attribute("data-title")
-    assert title and title in tooltip.inner_text()
+    assert title
+    expect(tooltip).to_be_visible()
+    expect(tooltip).to_contain_text(title, use_inner_text=True)
     page.locator("#fig-risk-diagram").screenshot(path=str(ARTIFACTS / f"report-diagram-{lang}.png"))
     first.click()  # highlights the scenario and its table rows
     scenario = first.get_attribute("data-scenario")
-    assert page.locator(f'tr.selected[data-row="{scenario}"]').count() >= 1
+    expect(page.locator(f'tr.selected[data-row="{scenario}"]')).not_to_have_count(0)
     assert [u for u in requests if not u.startswith("data:")] == [url]
     page.close()
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 KeyPath = Sequence[str | int]
 
@@ -138,7 +139,14 @@ class NotFound(WeerbaarError):
 
 
 class Conflict(WeerbaarError):
-    """An update was made against a stale revision; nothing was overwritten."""
+    """An update was made against a stale revision; nothing was overwritten.
+
+    ``current`` carries the current document as the editor may see it (its revision, who saved
+    it and the content in the form it was sent in), so a client can merge and save again."""
+
+    def __init__(self, message: str, *, current: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.current = current
 
 
 class MethodError(WeerbaarError):

@@ -181,10 +181,11 @@ def test_history_diff_and_restore_of_processes_and_dependencies(store: Store,
     revs = history(store, "c1", "process", "e")
     assert [(r.number, r.actor) for r in revs] == [(1, "ana"), (2, "bob")]
     assert revs[-1].reason == "new figures"
-    assert {(c.path, c.before, c.after) for c in diff(store, "c1", "process", "e", 1, 2)} == {
-        ("serves.population", 1_000_000, 1_100_000)}
-    paths = {c.path for c in diff(store, "c1", "dependency", "e->w", 1, 2)}
-    assert {"buffer_hours_low", "buffer_hours_high"} <= paths
+    assert [c.to_dict() for c in diff(store, "c1", "process", "e", 1, 2)] == [
+        {"subject": "Process", "aspect": "population served", "before": "1,000,000",
+         "after": "1,100,000"}]
+    aspects = {c.aspect for c in diff(store, "c1", "dependency", "e->w", 1, 2)}
+    assert {"buffer (hours), low", "buffer (hours), high"} <= aspects
     # restoring revision 1 of the dependency makes it current again, as revision 3
     new = restore(store, "c1", "dependency", "e->w", 1, expected_revision=2, actor="cy")
     assert new == 3
@@ -239,7 +240,7 @@ def test_cli_history_of_a_dependency(capsys: pytest.CaptureFixture[str], tmp_pat
     assert "ana" in out and "bob" in out
     assert main(["history", "diff", "c1", "e->w", "1", "2", "--kind", "dependency",
                  "--db", db]) == 0
-    assert "strength: 5.0 -> 4.0" in capsys.readouterr().out
+    assert "Dependency, strength: 5 → 4" in capsys.readouterr().out
     assert main(["history", "list", "c1", "e", "--kind", "process", "--db", db]) == 0
     assert main(["history", "restore", "c1", "e->w", "1", "--expected-revision", "2",
                  "--kind", "dependency", "--db", db, "--actor", "cy"]) == 0

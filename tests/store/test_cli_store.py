@@ -33,7 +33,7 @@ def test_store_commands(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
     assert code == 0 and "ci" in out
     code, out, _ = run(capsys, "history", "diff", "midterm-2021", "trade-war", "1", "2",
                        "--db", db)
-    assert "likelihood.range.ev" in out
+    assert "Likelihood, expected value: C → C-high" in out and "likelihood.range" not in out
     code, out, _ = run(capsys, "assess", "cycle:midterm-2021", "--compare-with",
                        "cycle:nvs-2019", "--db", db, "--json")
     assert code == 0 and len(json.loads(out)) == 31

@@ -69,8 +69,11 @@ def test_history_diff_and_restore(store: Store) -> None:
     revisions = history(store, "c", "scenario", sid)
     assert [(r.number, r.actor, r.reason) for r in revisions] == [
         (1, "ann", None), (2, "bob", "bob says 4.5")]
-    changes = {c.path: (c.before, c.after) for c in diff(store, "c", "scenario", sid, 1, 2)}
-    assert changes["likelihood.range.ev"] == (3.0, 4.5)
+    changes = {(c.subject, c.aspect): (c.before, c.after)
+               for c in diff(store, "c", "scenario", sid, 1, 2)}
+    assert changes == {("Likelihood", "expected value"): ("C", "D-high"),
+                       ("Likelihood", "lower limit"): ("B-high", "A"),
+                       ("Likelihood", "upper limit"): ("D", "E")}
     assert restore(store, "c", "scenario", sid, 1, expected_revision=2, actor="ann",
                    reason="back") == 3
     restored = get(store, "c", "scenario", sid)

@@ -183,7 +183,12 @@ def test_history_and_diff(client_for: Client, anon: TestClient) -> None:
     assert [r["revision"] for r in revisions] == [1, 2]
     assert revisions[1]["reason"].startswith("midterm review 2021")
     changes = vic.get(f"{SCENARIO}/diff?a=1&b=2").json()
-    assert {"path": "likelihood.range.ev", "before": 3.0, "after": 3.5} in changes
+    assert {"subject": "Likelihood", "aspect": "expected value", "before": "C",
+            "after": "C-high"} in changes
+    dutch = vic.get(f"{SCENARIO}/diff?a=1&b=2&lang=nl").json()
+    assert {"subject": "Waarschijnlijkheid", "aspect": "verwachte waarde", "before": "C",
+            "after": "C-high"} in dutch
+    error(vic.get(f"{SCENARIO}/diff?a=1&b=2&lang=de"), 422, "InvalidInput")
     assert vic.get(f"{SCENARIO}/diff?a=2&b=2").json() == []
     error(vic.get(f"{SCENARIO}/diff?a=1&b=99"), 404, "NotFound")
     assert vic.get(f"{SCENARIO}/diff?a=1").status_code == 422  # b missing
@@ -218,6 +223,30 @@ def test_measures(client_for: Client, anon: TestClient) -> None:
     error(client_for("ann").get(f"{API}/cycles/nope/measures"), 404)
     error(client_for("vic").get(f"{API}/cycles/{FROZEN}/measures"), 403)
     error(anon.get(f"{API}/cycles/{DRAFT}/measures"), 401)
+
+
+def test_edit_measure(client_for: Client, anon: TestClient) -> None:
+    ann, vic = client_for("ann"), client_for("vic")
+    first = vic.get(f"{API}/cycles/{DRAFT}/measures").json()[0]["id"]
+    path = f"{API}/cycles/{DRAFT}/measures/{first}"
+    body = vic.get(path).json()
+    assert body["measure"]["id"] == first and body["revision"] >= 1
+    changed = {**body["measure"], "title": "Herzien"}
+    saved = ann.put(path, json={"measure": changed, "expected_revision": body["revision"],
+                                "reason": "title"})
+    assert saved.status_code == 200 and saved.json()["revision"] == body["revision"] + 1
+    assert vic.get(path).json()["measure"]["title"] == "Herzien"
+    stale = ann.put(path, json={"measure": body["measure"],
+                                "expected_revision": body["revision"]})
+    assert stale.status_code == 409 and stale.json()["current"]["measure"]["title"] == "Herzien"
+    error(vic.put(path, json={"measure": changed, "expected_revision": 2}), 403)
+    error(ann.put(f"{API}/cycles/{DRAFT}/measures/other", json={
+        "measure": changed, "expected_revision": 2}), 422)
+    error(ann.get(f"{API}/cycles/{DRAFT}/measures/nope"), 404)
+    error(anon.get(path), 401)
+    error(anon.put(path, json={"measure": changed, "expected_revision": 2}), 401)
+    error(ann.put(path, json={"measure": changed, "expected_revision": 2},
+                  headers={CSRF: "wrong"}), 403)
 
 
 def test_priorities(client_for: Client, anon: TestClient) -> None:
@@ -541,19 +570,31 @@ def test_expert_session_end_to_end(client_for: Client) -> None:
     assert [s["expert"] for s in after["submissions"]] == ["eva", "ed"]
     eva_scores = after["submissions"][0]["score"]
     assert eva_scores["expert"] == "eva" and eva_scores["impact"]["3.2"]["range"]["ul"] == 5.0
-    # a second submission is refused
-    assert "already submitted" in error(
-        eva.post(f"{API}/sessions/{sid}/submissions", json=ED), 409, "Conflict")
+    # a second submission replaces the first (revising until the session closes)
+    assert eva.post(f"{API}/sessions/{sid}/submissions", json=ED).json() == \
+        {"status": "revised"}
+    revised = cora.get(f"{API}/sessions/{sid}").json()["submissions"]
+    assert [s["expert"] for s in revised] == ["ed", "eva"]  # one each, eva's is the newest
+    assert revised[1]["score"]["impact"]["3.2"]["range"] == {"ev": 3.0, "ll": 3.0, "ul": 3.0}
+    # an incomplete row is refused at its field, and does not replace the submission
+    detail = error(eva.post(f"{API}/sessions/{sid}/submissions",
+                            json={"impact": {"1.2": {"ev": "E"}}}), 422, "InvalidInput")
+    assert detail.startswith("key impact.1.2.ll: the lower limit (LL) is missing")
+    assert cora.get(f"{API}/sessions/{sid}").json()["submissions"] == revised
+    assert eva.post(f"{API}/sessions/{sid}/submissions", json=EVA).json() == \
+        {"status": "revised"}
     # the facilitator closes with the agreed score: a revision with every expert's scores
     scores, revision = scenario_state(cora)
     agreed = raised_likelihood(scores)
     closed = cora.post(f"{API}/sessions/{sid}/close",
                        json={"scenario": agreed, "expected_revision": revision})
-    assert closed.status_code == 200 and closed.json() == {"revision": revision + 1}
+    assert closed.status_code == 200 and closed.json() == {
+        "revision": revision + 1, "changed": True, "submitted": ["ed", "eva"]}
     stored = cora.get(SCENARIO).json()
     assert stored["revision"] == revision + 1 and stored["updated_by"] == "cora"
     assert stored["input"]["likelihood"]["ev"] == "D"
     assert [e["expert"] for e in stored["scenario"]["experts"]] == ["ed", "eva"]
+    assert stored["input"]["experts"][1]["impact"]["3.2"] == {"ev": "D", "ll": "C", "ul": "E"}
     history = cora.get(f"{SCENARIO}/history").json()
     assert history[-1]["reason"] == f"agreed in expert session {sid}"
     session = eva.get(f"{API}/sessions/{sid}").json()
@@ -576,6 +617,17 @@ def test_session_open_errors(client_for: Client, anon: TestClient) -> None:
     assert "frozen" in error(cora.post(f"{API}/cycles/{FROZEN}/sessions", json=body), 403)
     empty = cora.post(f"{API}/cycles/{DRAFT}/sessions", json={**body, "experts": []})
     assert empty.status_code == 422 and empty.json()["detail"][0]["loc"] == ["body", "experts"]
+    # only existing users with the expert role (or higher) on the cycle: each refusal named
+    detail = error(cora.post(f"{API}/cycles/{DRAFT}/sessions", json={
+        **body, "experts": ["eva", "vic", "ghost", "ann"]}), 422, "RefusedExperts")
+    assert detail == ("key experts: cannot invite ghost: no such user; vic: has only the viewer "
+                      "role on this cycle (expected users with the expert role (or higher) on "
+                      "the cycle)")
+    # one open session per scenario: a second is a conflict naming the open one
+    first = open_session(cora, ["eva", "ann"])
+    again = cora.post(f"{API}/cycles/{DRAFT}/sessions", json=body)
+    assert f"open expert session already (#{first})" in error(again, 409, "Conflict")
+    assert again.json()["current"] == {"session": first}
     cora.headers[CSRF] = "wrong"
     assert "CSRF" in error(cora.post(f"{API}/cycles/{DRAFT}/sessions", json=body), 403)
 
@@ -602,6 +654,17 @@ def test_submission_errors(client_for: Client, anon: TestClient) -> None:
     assert "impact.1.2" in detail and "'Q' is not a class" in detail
     assert "9.9" in error(eva.post(f"{API}/sessions/{sid}/submissions",
                                    json={"impact": {"9.9": "A"}}), 422)
+    # every scored criterion complete; at least one score
+    assert "impact.1.2.ul" in error(eva.post(f"{API}/sessions/{sid}/submissions", json={
+        "impact": {"1.2": {"ev": "C", "ll": "B"}}}), 422)
+    assert "impact.1.2.ev" in error(eva.post(f"{API}/sessions/{sid}/submissions", json={
+        "impact": {"1.2": {"ll": "B", "ul": "D"}}}), 422)
+    assert "likelihood.ll" in error(eva.post(f"{API}/sessions/{sid}/submissions", json={
+        "likelihood": {"ev": "C"}}), 422)
+    assert "same means LL = UL = EV" in error(eva.post(f"{API}/sessions/{sid}/submissions",
+        json={"impact": {"1.2": {"ev": "C", "ll": "B", "same": True}}}), 422)
+    assert "at least one criterion or the likelihood" in error(
+        eva.post(f"{API}/sessions/{sid}/submissions", json={"impact": {}}), 422)
     eva.headers[CSRF] = "wrong"
     assert "CSRF" in error(eva.post(f"{API}/sessions/{sid}/submissions", json=EVA), 403)
     # none of the refused attempts counted as a submission
@@ -621,7 +684,10 @@ def test_close_errors(client_for: Client, anon: TestClient) -> None:
     error(cora.post(f"{API}/sessions/999/close", json=body), 404)
     # stale: somebody saved the scenario after the facilitator loaded it
     ann = client_for("ann")
-    ann.put(SCENARIO, json={"scenario": scores, "expected_revision": revision, "reason": "x"})
+    meanwhile = raised_likelihood(scores)
+    meanwhile["likelihood"]["reasoning"] = "changed meanwhile"
+    assert ann.put(SCENARIO, json={"scenario": meanwhile, "expected_revision": revision,
+                                   "reason": "x"}).json()["revision"] == revision + 1
     assert "nothing was overwritten" in error(cora.post(f"{API}/sessions/{sid}/close",
                                                         json=body), 409)
     bad = copy.deepcopy(body)
@@ -632,6 +698,54 @@ def test_close_errors(client_for: Client, anon: TestClient) -> None:
     assert "CSRF" in error(cora.post(f"{API}/sessions/{sid}/close", json={
         **body, "expected_revision": revision + 1}), 403)
     assert client_for("eva").get(f"{API}/sessions/{sid}").json()["status"] == "open"
+
+
+def test_session_draft(client_for: Client, anon: TestClient) -> None:
+    cora, eva, ed = client_for("cora"), client_for("eva"), client_for("ed")
+    sid = open_session(cora, ["eva"])
+    typed = {"1.2-ev": "C", "1.2-reasoning": "half done", "likelihood-probability": "0,0"}
+    saved = eva.put(f"{API}/sessions/{sid}/draft", json={"fields": typed})
+    assert saved.status_code == 200 and saved.json()["saved_at"]
+    assert eva.get(f"{API}/sessions/{sid}").json()["draft"]["fields"] == typed  # as typed
+    # a draft is nobody else's business, and no submission
+    assert cora.get(f"{API}/sessions/{sid}").json()["draft"] is None
+    assert cora.get(f"{API}/sessions/{sid}").json()["submitted"] == []
+    assert "not an expert in session" in error(
+        ed.put(f"{API}/sessions/{sid}/draft", json={"fields": typed}), 403)
+    error(client_for("vic").put(f"{API}/sessions/{sid}/draft", json={"fields": typed}), 403)
+    error(anon.put(f"{API}/sessions/{sid}/draft", json={"fields": typed}), 401)
+    error(eva.put(f"{API}/sessions/999/draft", json={"fields": typed}), 404)
+    assert eva.put(f"{API}/sessions/{sid}/draft",
+                   json={"fields": {"x": "y" * 10_001}}).status_code == 422
+    eva.headers[CSRF] = "wrong"
+    assert "CSRF" in error(eva.put(f"{API}/sessions/{sid}/draft", json={"fields": {}}), 403)
+    client_for("cora").post(f"{API}/sessions/{sid}/cancel", json={})
+    eva = client_for("eva")
+    assert "cancelled" in error(eva.put(f"{API}/sessions/{sid}/draft", json={"fields": typed}),
+                                409, "Conflict")
+
+
+def test_session_cancel(client_for: Client, anon: TestClient) -> None:
+    cora, eva = client_for("cora"), client_for("eva")
+    sid = open_session(cora, ["eva"])
+    assert eva.post(f"{API}/sessions/{sid}/submissions", json=EVA).status_code == 200
+    before = scenario_state(cora)
+    assert "coordinator or the session's facilitator" in error(
+        client_for("ann").post(f"{API}/sessions/{sid}/cancel", json={}), 403)
+    error(eva.post(f"{API}/sessions/{sid}/cancel", json={}), 403)
+    error(anon.post(f"{API}/sessions/{sid}/cancel", json={}), 401)
+    error(cora.post(f"{API}/sessions/999/cancel", json={}), 404)
+    cancelled = cora.post(f"{API}/sessions/{sid}/cancel", json={"reason": "postponed"})
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    assert scenario_state(cora) == before  # nothing written to the scenario
+    # a cancelled session takes nothing more, and a new one may be opened
+    assert "cancelled" in error(eva.post(f"{API}/sessions/{sid}/submissions", json=EVA), 409)
+    assert "cancelled" in error(cora.post(f"{API}/sessions/{sid}/cancel", json={}), 409)
+    assert "cancelled" in error(cora.post(f"{API}/sessions/{sid}/close", json={
+        "scenario": before[0], "expected_revision": before[1]}), 409)
+    assert open_session(cora, ["eva"]) > sid
+    cora.headers[CSRF] = "wrong"
+    assert "CSRF" in error(cora.post(f"{API}/sessions/{sid}/cancel", json={}), 403)
 
 
 # --- re-authentication and user management (admin; see also test_security.py) -----------------
@@ -728,7 +842,7 @@ def test_admin_disable_and_enable(client_for: Client, anon: TestClient, store: A
 
 def test_admin_reset_password(client_for: Client, anon: TestClient, store: Any) -> None:
     admin, ann = client_for("admin"), client_for("ann")
-    new = "a-brand-new-password-for-ann"
+    new = "a-brand-new-password-for-her"
     assert admin.put(f"{USERS}/ann/password", json={"password": new}).status_code == 200
     assert error(ann.get(f"{API}/me"), 401)  # every login session of ann ended
     assert error(anon.post(f"{API}/login", json={"username": "ann",
@@ -760,10 +874,14 @@ TESTED = {
     ("PUT", "/api/v1/cycles/{cycle}/reviews/{theme}"),
     ("GET", "/api/v1/cycles/{cycle}/measures"), ("GET", "/api/v1/cycles/{cycle}/priorities"),
     ("POST", "/api/v1/cycles/{cycle}/measures"),
+    ("GET", "/api/v1/cycles/{cycle}/measures/{measure}"),
+    ("PUT", "/api/v1/cycles/{cycle}/measures/{measure}"),
     ("GET", "/api/v1/cycles/{cycle}/compare"), ("POST", "/api/v1/cycles/{cycle}/sessions"),
     ("GET", "/api/v1/sessions/{session_id}"),
     ("POST", "/api/v1/sessions/{session_id}/submissions"),
     ("POST", "/api/v1/sessions/{session_id}/close"),
+    ("PUT", "/api/v1/sessions/{session_id}/draft"),
+    ("POST", "/api/v1/sessions/{session_id}/cancel"),
     ("POST", "/api/v1/reauth"), ("GET", "/api/v1/admin/users"), ("POST", "/api/v1/admin/users"),
     ("POST", "/api/v1/admin/users/{username}/grants"),
     ("PUT", "/api/v1/admin/users/{username}/status"),

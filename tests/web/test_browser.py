@@ -7,10 +7,17 @@ page may log a script error (a Content-Security-Policy violation counts).
 
 Without Chromium (``WEERBAAR_CHROMIUM``, default /usr/bin/chromium) these tests are skipped on a
 developer's machine and FAIL in CI (``CI`` set), where .ci/run installs it.
+
+Every wait is a wait on state, never on time: Playwright's auto-waiting ``expect`` assertions on
+locators (they retry until the page shows the state, across navigations), the browser's events
+(``load`` of the page a form submission leads to, a download), the URL; a ``wait_for_function``
+predicate is guarded against the element not being there (yet). A time is only ever the bound
+of such a wait (``TIMEOUT_MS``), so a slow machine makes a test slower, not red.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shutil
@@ -39,6 +46,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 DASHBOARD = f"/?cycle={DRAFT}"
 EDIT = f"/cycles/{DRAFT}/scenarios/trade-war/edit"
 TIMEOUT_MS = 20_000
+# the expert's "submit" (the form may also have a "save draft" button)
+EXPERT_SUBMIT = '#expert-form button[type=submit]:not([value="draft"])'
 
 
 def unavailable(reason: str) -> None:
@@ -79,7 +88,9 @@ def server(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
                 pass
             if time.monotonic() > deadline:
                 pytest.fail(f"the server did not start: {(folder / 'server.log').read_text()}")
-            time.sleep(0.2)
+            # wait for the server to stop (it failed), then ask /health again
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=0.2)
         yield base
     finally:
         proc.terminate()
@@ -101,6 +112,9 @@ def browser() -> Iterator[Any]:
         unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set "
                     f"WEERBAAR_CHROMIUM)")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    from playwright.sync_api import expect as playwright_expect
+
+    playwright_expect.set_options(timeout=TIMEOUT_MS)  # as long as every other wait
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
@@ -154,6 +168,27 @@ def browsing(browser: Any, server: str) -> Iterator[Browsing]:
     session.close()
 
 
+def expect(target: Any) -> Any:
+    """Playwright's auto-waiting assertion (retries until the state holds or ``TIMEOUT_MS``)."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(target)
+
+
+def submit(page: Any, button: str) -> None:
+    """Click a form's submit ``button`` and wait for the page the server answers with to have
+    loaded: the new document's ``load`` event, so nothing is read from the old page or from a
+    page still being parsed (the 303 after a POST keeps the same URL, so the URL cannot tell)."""
+    with page.expect_event("load"):
+        page.click(button)
+
+
+def same(page: Any, *scores: str) -> None:
+    """Tick "same" (LL = UL = EV) for these scores of the expert form: a point score."""
+    for score in scores:
+        page.check(f'#expert-form input[name="{score}-same"]')
+
+
 def shot(page: Any, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
@@ -191,7 +226,7 @@ def test_log_in(browsing: Browsing) -> None:
     page.goto("/")
     assert "/login" in page.url  # the dashboard asks for a login first
     log_in(page, "ann", screenshot="01-login")
-    assert page.locator("header .who").inner_text() == "ann"
+    expect(page.locator("header .who")).to_have_text("ann")
     shot(page, "02-logged-in")
     browsing.check()
 
@@ -207,10 +242,10 @@ def test_dashboard_shows_every_example_scenario(browsing: Browsing) -> None:
     assert sum(len(t["ids"]) for t in drawn["traces"]) == 31
     shot(page, "03-dashboard-diagram")
     page.select_option("#f-type", "hazard")
-    page.wait_for_function("document.getElementById('diagram').dataset.points !== '31'")
+    expect(page.locator("#diagram")).not_to_have_attribute("data-points", "31")
     hazards = int(page.get_attribute("#diagram", "data-points"))
     assert 0 < hazards < 31
-    assert page.locator("#diagram .scatterlayer .point").count() == hazards
+    expect(page.locator("#diagram .scatterlayer .point")).to_have_count(hazards)
     shot(page, "04-dashboard-filtered")
     browsing.check()
 
@@ -226,7 +261,7 @@ def test_change_a_score_and_see_the_point_move(browsing: Browsing) -> None:
     shot(page, "05-score-form")
     page.click("form.score button[type=submit]")
     page.wait_for_url("**/scenarios/trade-war?saved=1")
-    assert page.locator("main .notice").count() == 1
+    expect(page.locator("main .notice")).to_have_count(1)
     shot(page, "06-score-saved")
     page.goto(DASHBOARD)
     after = diagram(page)["points"]["trade-war"]
@@ -245,24 +280,26 @@ def test_expert_session_end_to_end(browsing: Browsing) -> None:
     cora.wait_for_url("**/sessions/*")
     session = urlsplit(cora.url).path
     session_id = session.rsplit("/", 1)[1]
-    assert cora.inner_text("#session-status") == "open"
+    expect(cora.locator("#session-status")).to_have_text("open")
     shot(cora, "08-session-opened")
 
     ed.goto(session)
     ed.fill('#expert-form input[name="1.2-ev"]', "A")
     ed.fill('#expert-form input[name="likelihood-ev"]', "C")
-    ed.click("#expert-form button[type=submit]")
-    ed.wait_for_selector("#submissions")
+    same(ed, "1.2", "likelihood")
+    submit(ed, EXPERT_SUBMIT)
+    expect(ed.locator("#submissions")).to_be_visible()
     shot(ed, "09-expert-ed-submitted")
 
     eva.goto(session)
-    assert "ed" in eva.inner_text("#submitted")
-    assert eva.locator("#submissions").count() == 0  # ed's scores stay hidden from eva
+    expect(eva.locator("#submitted")).to_contain_text("ed")
+    expect(eva.locator("#submissions")).to_have_count(0)  # ed's scores stay hidden from eva
     shot(eva, "10-expert-eva-before-submitting")
     eva.fill('#expert-form input[name="1.2-ev"]', "C")
     eva.fill('#expert-form input[name="likelihood-ev"]', "D")
-    eva.click("#expert-form button[type=submit]")
-    eva.wait_for_selector("#submissions")
+    same(eva, "1.2", "likelihood")
+    submit(eva, EXPERT_SUBMIT)
+    expect(eva.locator("#submissions")).to_be_visible()
     rows = eva.locator("#submissions tbody tr").all_inner_texts()
     assert any(r.startswith("ed") and "1.2" in r for r in rows)  # now she sees ed's ...
     assert any(r.startswith("eva") and "1.2" in r for r in rows)  # ... and her own
@@ -278,8 +315,12 @@ def test_expert_session_end_to_end(browsing: Browsing) -> None:
                          "likelihood-ll": "C", "likelihood-ul": "D"}.items():
         cora.fill(f'{form} input[name="{field}"]', value)
     cora.fill(f"{form} #reason", "expert session in the browser test")
-    cora.click(f"{form} button[type=submit]")
-    cora.wait_for_function("document.getElementById('session-status').textContent === 'closed'")
+    # the close posts and the server answers with the session page again: during that
+    # navigation #session-status is briefly absent, so wait with a locator, which retries
+    # in the new page (a wait_for_function reading getElementById(...).textContent threw on
+    # null there)
+    submit(cora, f"{form} button[type=submit]")
+    expect(cora.locator("#session-status")).to_have_text("closed")
     shot(cora, "13-session-closed")
 
     cora.goto(f"/cycles/{DRAFT}/scenarios/trade-war")
@@ -304,13 +345,13 @@ def test_edit_a_theme_review_and_its_verdict(browsing: Browsing) -> None:
     cora.fill("#reason", "review in the browser test")
     cora.click("main form button[type=submit]")
     cora.wait_for_url("**?saved=1")
-    assert cora.input_value("#verdict") == "intensify"
+    expect(cora.locator("#verdict")).to_have_value("intensify")
     assert cora.input_value("#threat-text").startswith("The trade conflict escalated.")
     assert cora.input_value("#verdict-reasoning") == \
         "The approach does not keep up with the threat."
     shot(cora, "15-review-edited")
     cora.goto(f"/cycles/{DRAFT}/reviews")
-    assert "intensify" in cora.locator("main table").inner_text()
+    expect(cora.locator("main table")).to_contain_text("intensify")
     browsing.check()
 
 
@@ -336,7 +377,7 @@ def test_a_viewer_cannot_reach_the_analyst_form_or_the_api_writes(browsing: Brow
     page = browsing.page("vic")
     response = page.goto(EDIT)
     assert response is not None and response.status == 403
-    assert "403" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("403")
     shot(page, "17-viewer-form-403")
     page.goto(DASHBOARD)
     csrf = page.get_attribute('header input[name="csrf_token"]', "value")

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from .support import DRAFT, FROZEN, PASSWORDS
+from .support import DRAFT, FROZEN, PASSWORDS, form_fields
 
 Client = Callable[[str], TestClient]
 EDIT = f"/cycles/{DRAFT}/scenarios/trade-war/edit"
@@ -21,26 +21,9 @@ REVIEW = f"/cycles/{DRAFT}/reviews/multilateral-institutions"
 
 
 def form_values(page: str, form_id: str | None = None) -> dict[str, str]:
-    """The named inputs, selected options and textareas of the first form in the page's main
-    part (the header holds the logout form), or of the form with id ``form_id``."""
-    page = page[page.index("<main"):]
-    if form_id is not None:
-        start = page.index(f'id="{form_id}"')
-        page = page[page.rindex("<form", 0, start):]
-    page = page[:page.index("</form>")]
-    out: dict[str, str] = {}
-    for tag in re.findall(r"<input[^>]*>", page):
-        name = re.search(r'name="([^"]+)"', tag)
-        if name and 'type="checkbox"' not in tag:
-            value = re.search(r'value="([^"]*)"', tag)
-            out[name.group(1)] = html.unescape(value.group(1)) if value else ""
-    for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', page,
-                                 re.S):
-        out[name] = html.unescape(body)
-    for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
-        chosen = re.search(r'<option value="([^"]*)"[^>]*selected', body)
-        out.setdefault(name, html.unescape(chosen.group(1)) if chosen else "")
-    return out
+    """The fields a browser submits for the first form in the page's main part (the header
+    holds the logout form), or for the form with id ``form_id``."""
+    return form_fields(page, form_id)
 
 
 def csrf_of(page: str) -> str:
@@ -162,7 +145,8 @@ def test_the_dashboard_holds_the_diagram_and_the_report_links(client_for: Client
 
 def test_the_scenario_page_shows_history_and_the_diff(client_for: Client) -> None:
     page = client_for("ann").get(f"/cycles/{DRAFT}/scenarios/trade-war?a=1&b=2").text
-    assert 'class="diff"' in page and "likelihood.range.ev" in page
+    assert 'class="diff"' in page and "likelihood.range" not in page
+    assert "<th scope=\"row\">Waarschijnlijkheid</th><td>verwachte waarde</td>" in page
     assert EDIT in page  # an analyst gets the edit button
     assert EDIT not in client_for("vic").get(f"/cycles/{DRAFT}/scenarios/trade-war").text
 
@@ -254,7 +238,7 @@ def test_scoring_form_invalid_natural_value_is_shown_at_its_field(client_for: Cl
     assert 'value="lots of money"' in response.text
 
 
-def test_scoring_form_stale_edit_shows_the_conflict_and_keeps_the_input(
+def test_scoring_form_stale_edit_takes_their_changes_and_keeps_the_input(
         client_for: Client) -> None:
     ann, cora = client_for("ann"), client_for("cora")
     mine, theirs = edit_form(ann), edit_form(cora)
@@ -267,12 +251,41 @@ def test_scoring_form_stale_edit_shows_the_conflict_and_keeps_the_input(
     assert 'class="error" role="alert"' in page and "revision 2" in text(page)
     kept = form_values(page)
     assert kept["6.4-ev"] == "D" and kept["reason"] == "ann's reasoning"
-    assert kept["likelihood-ev"] == "C-high"  # what ann typed, not cora's value ...
-    assert re.search(r'<small class="current">[^<]*: D</small>', page)  # ... which is shown
-    assert kept["expected_revision"] == "3"  # saving again now is a deliberate overwrite
+    # only cora changed the likelihood: her values are taken, never silently overwritten
+    assert kept["likelihood-ev"] == "D" and kept["likelihood-ul"] == "E"
+    assert page.count("<small class=\"current\">") == 2  # likelihood EV and UL: taken
+    assert kept["expected_revision"] == "3"
+    assert not any(k.endswith(":choice") for k in kept)  # nothing for ann to decide
     stored = ann.get(f"/api/v1/cycles/{DRAFT}/scenarios/trade-war").json()
     assert stored["updated_by"] == "cora" and stored["input"]["impact"]["6.4"]["ev"] == "C"
     assert ann.post(EDIT, data=kept, follow_redirects=False).status_code == 303
+    after = ann.get(f"/api/v1/cycles/{DRAFT}/scenarios/trade-war").json()["input"]
+    assert after["impact"]["6.4"]["ev"] == "D" and after["likelihood"]["ev"] == "D"
+
+
+def test_scoring_form_conflicting_field_needs_an_explicit_choice(client_for: Client) -> None:
+    ann, cora = client_for("ann"), client_for("cora")
+    mine, theirs = edit_form(ann), edit_form(cora)
+    theirs.update({"6.4-ev": "B", "6.4-ll": "A"})
+    assert cora.post(EDIT, data=theirs, follow_redirects=False).status_code == 303
+    mine.update({"6.4-ev": "D", "6.4-ll": "C", "6.4-ul": "E"})
+    page = ann.post(EDIT, data=mine).text
+    merged = form_values(page)
+    assert merged["6.4-ev:theirs"] == "B" and merged["6.4-ll:theirs"] == "A"
+    assert "6.4-ul:theirs" not in merged  # only ann changed the upper limit
+    assert merged["6.4-ev"] == "D" and merged["6.4-ul"] == "E"
+    # saving again without choosing is refused at each undecided field; nothing is stored
+    refused = ann.post(EDIT, data=merged)
+    assert refused.status_code == 422 and "keep yours or take theirs" in refused.text
+    assert form_values(refused.text)["6.4-ev:theirs"] == "B"  # the choice is asked again
+    stored = ann.get(f"/api/v1/cycles/{DRAFT}/scenarios/trade-war").json()
+    assert stored["revision"] == 3 and stored["input"]["impact"]["6.4"]["ev"] == "B"
+    merged.update({"6.4-ev:choice": "theirs", "6.4-ll:choice": "theirs"})
+    assert ann.post(EDIT, data=merged, follow_redirects=False).status_code == 303
+    after = ann.get(f"/api/v1/cycles/{DRAFT}/scenarios/trade-war").json()["input"]
+    assert after["impact"]["6.4"] == {"ev": "B", "ll": "A", "ul": "E",
+                                      **({"reasoning": after["impact"]["6.4"]["reasoning"]}
+                                         if "reasoning" in after["impact"]["6.4"] else {})}
 
 
 def test_scoring_form_needs_the_csrf_token(client_for: Client) -> None:
@@ -312,28 +325,37 @@ def test_expert_session_with_the_pages(client_for: Client) -> None:
     assert response.status_code == 303
     session = response.headers["location"]
     assert re.fullmatch(r"/sessions/\d+", session)
-    # each expert submits independently
+    # each expert submits independently: complete rows (EV with "same", or EV, LL and UL)
     page = eva.get(session).text
     assert 'id="expert-form"' in page and 'id="submissions"' not in page
     values = form_values(page, "expert-form")
-    values.update({"1.2-ev": "C", "likelihood-ev": "D"})
+    values.update({"1.2-ev": "C", "1.2-same": "1", "likelihood-ev": "D", "likelihood-same": "1"})
     assert eva.post(f"{session}/submit", data=values, follow_redirects=False).status_code == 303
     page = ed.get(session).text
     assert 'id="submissions"' not in page  # ed cannot see eva's scores before he submits
     assert "eva" in re.search(r'<span id="submitted">(.*?)</span>', page).group(1)
     values = form_values(page, "expert-form")
-    values.update({"1.2-ev": "A", "likelihood-ev": "C"})
+    values.update({"1.2-ev": "A", "1.2-ll": "A", "1.2-ul": "B", "likelihood-ev": "C",
+                   "likelihood-ll": "C", "likelihood-ul": "C"})
     assert ed.post(f"{session}/submit", data=values, follow_redirects=False).status_code == 303
     page = ed.get(session).text
-    assert 'id="expert-form"' not in page
+    # ed may still revise: the form shows what he submitted
+    assert form_values(page, "expert-form")["1.2-ul"] == "B"
     rows = re.findall(r"<tr><td>(eva|ed)</td><td>1\.2</td><td>([A-E])</td>", page)
     assert sorted(rows) == [("ed", "A"), ("eva", "C")]
-    values["csrf_token"] = csrf_of(eva.get(session).text)
-    assert eva.post(f"{session}/submit", data=values).status_code == 409
+    # eva revises: her new submission replaces the first one
+    values = form_values(eva.get(session).text, "expert-form")
+    assert values["1.2-ev"] == "C" and values["1.2-same"] == "1"
+    values.update({"1.2-ev": "D"})
+    assert eva.post(f"{session}/submit", data=values,
+                    follow_redirects=False).headers["location"].endswith("?revised=1")
+    page = ed.get(session).text
+    rows = re.findall(r"<tr><td>(eva|ed)</td><td>1\.2</td><td>([A-E])</td>", page)
+    assert sorted(rows) == [("ed", "A"), ("eva", "D")]
     # the facilitator sees the spread and closes with the agreed score
     page = cora.get(session).text
     spread = re.search(r'<tr class="disagree"><td>1\.2</td><td>(\w)</td><td>(\w)</td>', page)
-    assert spread and spread.groups() == ("A", "C")
+    assert spread and spread.groups() == ("A", "D")
     agreed = form_values(page, "agree-form")
     assert agreed["expected_revision"] == "2"
     agreed.update({"1.2-ev": "B", "1.2-ll": "A", "1.2-ul": "C", "1.2-reasoning": "agreed",
@@ -344,13 +366,23 @@ def test_expert_session_with_the_pages(client_for: Client) -> None:
     stored = cora.get(f"/api/v1/cycles/{DRAFT}/scenarios/trade-war").json()
     assert stored["revision"] == 3 and stored["input"]["likelihood"]["ev"] == "D"
     assert [e["expert"] for e in stored["scenario"]["experts"]] == ["ed", "eva"]
+    assert stored["input"]["experts"][1]["impact"]["1.2"] == "D"  # eva's revision
     history = cora.get(f"/cycles/{DRAFT}/scenarios/trade-war").text
     assert "agreed in expert session" in history
+    # once closed, a submission is refused and nothing changes
+    values["csrf_token"] = csrf_of(eva.get(session).text)
+    assert eva.post(f"{session}/submit", data=values).status_code == 409
+    assert cora.get(f"/api/v1/cycles/{DRAFT}/scenarios/trade-war").json()["revision"] == 3
 
 
 def test_session_pages_refuse_the_wrong_people(client_for: Client) -> None:
     cora, ann, ed = client_for("cora"), client_for("ann"), client_for("ed")
     csrf = form_values(cora.get(f"/cycles/{DRAFT}/sessions").text)["csrf_token"]
+    # only users with the expert role (or higher) can be invited
+    refused = cora.post(f"/cycles/{DRAFT}/sessions", data={
+        "csrf_token": csrf, "scenario": "trade-war", "experts": "eva, vic, nobody"})
+    assert refused.status_code == 422
+    assert "vic" in text(refused.text) and "nobody" in text(refused.text)
     response = cora.post(f"/cycles/{DRAFT}/sessions", data={
         "csrf_token": csrf, "scenario": "trade-war", "experts": "eva"}, follow_redirects=False)
     session = response.headers["location"]
@@ -365,8 +397,16 @@ def test_session_pages_refuse_the_wrong_people(client_for: Client) -> None:
     ed_csrf = csrf_of(ed.get("/").text)
     assert ed.post(f"{session}/submit", data={"csrf_token": ed_csrf, "1.2-ev": "C"}) \
         .status_code == 403
+    assert ed.post(f"{session}/submit", data={"csrf_token": ed_csrf, "1.2-ev": "C",
+                                              "1.2-same": "1"}).status_code == 403
+    assert ed.post(f"{session}/submit", data={"csrf_token": ed_csrf, "1.2-ev": "C",
+                                              "action": "draft"}).status_code == 403
     assert ann.post(f"{session}/close", data={"csrf_token": ann_csrf}).status_code == 403
+    assert ann.post(f"{session}/cancel", data={"csrf_token": ann_csrf}).status_code == 403
     assert 'id="agree-form"' not in ann.get(session).text
+    assert 'id="cancel-form"' not in ann.get(session).text
+    assert client_for("eva").get(f"/api/v1/sessions/{session.rsplit('/', 1)[1]}").json()[
+        "status"] == "open"
 
 
 # --- theme reviews -------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ IDENTITIES = ("nobody", *(f"{role}-{clearance}" for role in ROLES for clearance 
 PASSWORD = "parity-password-long-enough"
 NEW_PASSWORD = "another-parity-password"
 SHOWN = "trade-war"  # an unmarked scenario: internal
+OTHER = "heatwave-drought"  # an unmarked scenario without a session
 HIDDEN = "flooding-coast"  # marked confidential here
 THEME = "multilateral-institutions"
 SHOWN_SESSION, HIDDEN_SESSION = "shown", "hidden"
@@ -72,7 +73,8 @@ def _marked_database(template: Path, target: Path) -> dict[str, int]:
         for role in ROLES:
             for clearance in CLEARANCES:
                 name = f"{role}-{clearance}"
-                accounts.add_user(store, OPERATOR, name, PASSWORD, is_admin=role == "admin")
+                accounts.add_user(store, OPERATOR, name, PASSWORD, is_admin=role == "admin",
+                                  must_change_password=False)
                 accounts.grant(store, OPERATOR, name, role, clearance=clearance)
         experts = [f"{role}-{c}" for role in ROLES for c in CLEARANCES]
         shown = sessions.open_session(store, DRAFT, SHOWN, facilitator="cora", experts=experts)
@@ -268,7 +270,12 @@ WRITES = [
          lambda s, _: _review_form(s, {"verdict-reasoning": "anders beargumenteerd"}),
          lambda s, _: _review_body(s, {"verdict-reasoning": "anders beargumenteerd"}),
          writes=True),
-    Case("an expert session opened",
+    Case("an expert session opened",  # SHOWN has an open session: one per scenario
+         lambda s, _: Call("POST", f"/cycles/{DRAFT}/sessions",
+                           form={"scenario": OTHER, "experts": "eva"}),
+         lambda s, _: Call("POST", f"{API}/cycles/{DRAFT}/sessions",
+                           json={"scenario": OTHER, "experts": ["eva"]}), writes=True),
+    Case("a second session opened on a scenario",
          lambda s, _: Call("POST", f"/cycles/{DRAFT}/sessions",
                            form={"scenario": SHOWN, "experts": "eva"}),
          lambda s, _: Call("POST", f"{API}/cycles/{DRAFT}/sessions",
@@ -283,6 +290,15 @@ WRITES = [
                              form=SESSION_SCORES),
          lambda s, ids: Call("POST", f"{API}/sessions/{ids[SHOWN_SESSION]}/submissions",
                              json={"impact": {"2.1": {"ev": "B", "ll": "A", "ul": "C"}}}),
+         writes=True),
+    Case("an expert's draft saved",
+         lambda s, ids: Call("POST", f"/sessions/{ids[SHOWN_SESSION]}/submit",
+                             form={"2.1-ev": "B", "action": "draft"}),
+         lambda s, ids: Call("PUT", f"{API}/sessions/{ids[SHOWN_SESSION]}/draft",
+                             json={"fields": {"2.1-ev": "B"}}), writes=True),
+    Case("a session cancelled",
+         lambda s, ids: Call("POST", f"/sessions/{ids[SHOWN_SESSION]}/cancel", form={}),
+         lambda s, ids: Call("POST", f"{API}/sessions/{ids[SHOWN_SESSION]}/cancel", json={}),
          writes=True),
     Case("an account added",
          lambda s, _: Call("POST", "/admin/users", form={"username": "newbie",
@@ -380,6 +396,14 @@ EXPECTED = {
     ("a review's verdict reasoning changed", "coordinator-internal"): 200,
     ("an expert session opened", "analyst-confidential"): 403,
     ("an expert session opened", "coordinator-internal"): 200,
+    ("a second session opened on a scenario", "coordinator-internal"): 409,
+    ("a second session opened on a scenario", "analyst-internal"): 403,
+    ("an expert's draft saved", "expert-internal"): 200,
+    ("an expert's draft saved", "viewer-confidential"): 403,
+    ("a session cancelled", "coordinator-internal"): 200,
+    ("a session cancelled", "analyst-confidential"): 403,
+    ("a session cancelled", "expert-internal"): 403,
+    ("a session cancelled", "nobody"): 401,
     ("a session opened on a marked scenario", "coordinator-internal"): 404,
     ("an expert's scores submitted", "viewer-confidential"): 403,
     ("an expert's scores submitted", "expert-internal"): 200,

@@ -25,7 +25,7 @@ from .test_pages import csrf_of, form_values, login_form, text
 AS_ADMIN = Viewer.operator("admin")
 
 API = "/api/v1"
-NEW = "a-fresh-password-for-ann"
+NEW = "a-fresh-password-of-hers"  # without the user name (password policy)
 WRONG = {"error": "PermissionDenied", "detail": "wrong password"}
 CHANGE_FIRST = {"error": "PasswordChangeRequired", "detail": "change your password first"}
 Client = Callable[[str], TestClient]
@@ -273,7 +273,7 @@ def test_logging_out_is_allowed_before_the_change(reset_ann: TestClient) -> None
 
 
 def test_an_admin_setting_their_own_password_need_not_change_it(store: Store) -> None:
-    auth.reset_password(store, AS_ADMIN, "admin", "admins-own-new-password")
+    auth.reset_password(store, AS_ADMIN, "admin", "my-own-new-password-7")
     assert not auth.acc.get_user(store, "admin").must_change_password
 
 
@@ -291,7 +291,7 @@ def test_the_first_administrator_must_change_the_one_time_password(tmp_path: Pat
             users = admin.get(f"{API}/admin/users")
             assert (users.status_code, users.json()) == (403, CHANGE_FIRST)
             admin.headers[CSRF] = admin.get(f"{API}/me").json()["csrf"]
-            response = change(admin, one_time, "the-administrators-own-password")
+            response = change(admin, one_time, "the-own-password-of-the-boss")
             assert response.status_code == 200
             admin.headers[CSRF] = response.json()["csrf"]
             assert admin.get(f"{API}/admin/users").status_code == 200

@@ -7,7 +7,18 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from weerbaar.cli.options import ActorOption, DbOption, ReasonOption, open_db, operator, out
+from weerbaar.cli.options import (
+    ActorOption,
+    DbOption,
+    JsonOption,
+    Lang,
+    LangOption,
+    ReasonOption,
+    open_db,
+    operator,
+    out,
+    print_json,
+)
 
 history_app = typer.Typer(help="Revision history of scenarios, reviews and measures.",
                           no_args_is_help=True)
@@ -36,15 +47,22 @@ def history_list(cycle: str, key: str, kind: KindOption = "scenario",
 
 @history_app.command("diff")
 def history_diff(cycle: str, key: str, a: int, b: int, kind: KindOption = "scenario",
-                 db: DbOption = None) -> None:
-    """Show what changed between two revisions."""
+                 db: DbOption = None, lang: LangOption = Lang.en,
+                 as_json: JsonOption = False) -> None:
+    """Show what changed between two revisions, one line per change: what, which side of it,
+    before → after (``2.1 Fatalities, expected value: B → C``)."""
+    from weerbaar.i18n import texts
     from weerbaar.services.history import item_diff
 
-    changes = item_diff(open_db(db), operator(), cycle, kind, key, a, b)
+    changes = item_diff(open_db(db), operator(), cycle, kind, key, a, b, lang=lang.value)
+    if as_json:
+        print_json([c.to_dict() for c in changes])
+        return
     if not changes:
-        out.print("no differences")
+        out.print(texts(lang.language)("No differences."), highlight=False)
     for change in changes:
-        out.print(f"{change.path}: {change.before!r} -> {change.after!r}", highlight=False)
+        out.print(f"{change.subject}, {change.aspect}: {change.before} → {change.after}",
+                  highlight=False, markup=False)
 
 
 @history_app.command("restore")

@@ -21,16 +21,22 @@ def users_add(username: str,
               display_name: Annotated[str | None, typer.Option("--name")] = None,
               password: Annotated[str | None, typer.Option(
                   "--password", help="Omit to be asked (recommended).")] = None,
+              must_change: Annotated[bool | None, typer.Option(
+                  "--must-change-password/--keep-password",
+                  help="Whether the user must choose a new password at their first login "
+                  "(default: yes, except for the first account of an empty database).")] = None,
               db: DbOption = None, actor: ActorOption = None) -> None:
-    """Add a local user."""
+    """Add a local user. The password must meet the password policy (at least 12 characters,
+    not a common, repetitive or sequential one, not containing the user name)."""
     from weerbaar.services.accounts import add_user
 
     store = open_db(db)
     if password is None:
         password = getpass.getpass(f"password for {username}: ")
-    add_user(store, operator(actor), username, password, display_name=display_name,
-             is_admin=admin)
-    out.print(f"user {username} added")
+    user = add_user(store, operator(actor), username, password, display_name=display_name,
+                    is_admin=admin, must_change_password=must_change)
+    out.print(f"user {username} added" + (" (to choose a new password at the first login)"
+                                          if user.must_change_password else ""))
 
 
 @users_app.command("grant")

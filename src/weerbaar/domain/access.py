@@ -67,6 +67,7 @@ class User(BaseModel):
 class SessionStatus(StrEnum):
     OPEN = "open"
     CLOSED = "closed"
+    CANCELLED = "cancelled"  # ended without writing anything to the scenario
 
 
 class ExpertSession(BaseModel):

@@ -7,6 +7,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from weerbaar.domain.limits import Id, Name, Text, Title
+
 
 class CycleKind(StrEnum):
     STRATEGY = "strategy"
@@ -27,17 +29,17 @@ class Cycle(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    key: str
-    title: str | None = None
+    key: Id
+    title: Title | None = None
     kind: CycleKind
-    parent: str | None = None
-    profile_id: str
+    parent: Id | None = None
+    profile_id: Id
     profile_hash: str
-    period_start: str | None = None
-    period_end: str | None = None
+    period_start: Name | None = None
+    period_end: Name | None = None
     language: str = "nl"
     illustrative: bool = False
-    note: str | None = None
+    note: Text | None = None
     status: CycleStatus = CycleStatus.DRAFT
     frozen_at: datetime | None = None
     frozen_by: str | None = None

@@ -8,6 +8,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from weerbaar.domain.classification import MARKING_PATTERN
+from weerbaar.domain.limits import ITEMS_MAX, Id, Name, Text, Title
 
 
 class CapabilityType(StrEnum):
@@ -43,8 +44,8 @@ class MeasureEffect(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     likelihood: float = Field(default=0.0, ge=0.0, le=5.0)
-    criteria: dict[str, int] = Field(default_factory=dict)
-    reasoning: str | None = None
+    criteria: dict[Id, int] = Field(default_factory=dict, max_length=ITEMS_MAX)
+    reasoning: Text | None = None
 
     @model_validator(mode="after")
     def _steps(self) -> MeasureEffect:
@@ -64,13 +65,13 @@ class Measure(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    id: str = Field(min_length=1, max_length=100)
-    title: str = Field(min_length=1)
-    description: str | None = None
-    themes: tuple[str, ...] = ()
-    scenarios: tuple[str, ...] = ()
-    owner: str | None = None
-    partners: tuple[str, ...] = ()
+    id: Id
+    title: Title = Field(min_length=1)
+    description: Text | None = None
+    themes: tuple[Id, ...] = Field(default=(), max_length=ITEMS_MAX)
+    scenarios: tuple[Id, ...] = Field(default=(), max_length=ITEMS_MAX)
+    owner: Name | None = None
+    partners: tuple[Name, ...] = Field(default=(), max_length=ITEMS_MAX)
     capability: CapabilityType | None = None
     phase: Phase | None = None
     status: MeasureStatus = MeasureStatus.PLANNED

@@ -12,6 +12,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from weerbaar.domain.classification import MARKING_PATTERN
+from weerbaar.domain.limits import ITEMS_MAX, Id, LongText, Text, Title
 
 
 class ReviewPart(StrEnum):
@@ -36,8 +37,8 @@ class EvidenceLink(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     kind: EvidenceKind
-    ref: str = Field(min_length=1)
-    note: str | None = None
+    ref: Title = Field(min_length=1)
+    note: Text | None = None
 
 
 class ReviewSection(BaseModel):
@@ -45,8 +46,8 @@ class ReviewSection(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    text: str = ""
-    evidence: tuple[EvidenceLink, ...] = ()
+    text: LongText = ""
+    evidence: tuple[EvidenceLink, ...] = Field(default=(), max_length=ITEMS_MAX)
 
 
 class Answer(StrEnum):
@@ -62,7 +63,7 @@ class QuestionAnswer(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     answer: Answer = Answer.OPEN
-    reasoning: str | None = None
+    reasoning: Text | None = None
 
 
 class Verdict(StrEnum):
@@ -84,13 +85,13 @@ class ThemeReview(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    theme: str
+    theme: Id
     sections: dict[ReviewPart, ReviewSection] = Field(default_factory=dict)
     comprehensive: QuestionAnswer = QuestionAnswer()
     more_resilient: QuestionAnswer = QuestionAnswer()
     verdict: Verdict | None = None
-    verdict_reasoning: str | None = None
-    footnotes: dict[str, str] = Field(default_factory=dict)
+    verdict_reasoning: Text | None = None
+    footnotes: dict[Id, Text] = Field(default_factory=dict, max_length=ITEMS_MAX)
     marking: str | None = Field(default=None, pattern=MARKING_PATTERN)
 
     @model_validator(mode="after")

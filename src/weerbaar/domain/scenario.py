@@ -7,10 +7,11 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from weerbaar.domain.classification import MARKING_PATTERN
+from weerbaar.domain.limits import Id, Name, Text, Title
 from weerbaar.domain.measure import Measure
 from weerbaar.domain.review import ThemeReview
 from weerbaar.domain.scores import CriterionScore, LikelihoodScore, ScenarioType
-from weerbaar.domain.text import LocalText
+from weerbaar.domain.text import LocalTitle
 
 
 class ThemeKind(StrEnum):
@@ -23,8 +24,8 @@ class ThemeKind(StrEnum):
 class RiskCategory(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    id: str
-    name: LocalText
+    id: Id
+    name: LocalTitle
 
 
 class Theme(BaseModel):
@@ -32,12 +33,12 @@ class Theme(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    id: str
-    name: LocalText
+    id: Id
+    name: LocalTitle
     kind: ThemeKind = ThemeKind.THREAT
-    colour: str | None = None
-    lead_ministry: str | None = None
-    partners: tuple[str, ...] = ()
+    colour: Name | None = None
+    lead_ministry: Name | None = None
+    partners: tuple[Name, ...] = ()
     risk_categories: tuple[RiskCategory, ...] = ()
 
 
@@ -50,8 +51,8 @@ class ExpertScore(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    expert: str
-    impact: dict[str, CriterionScore] = Field(default_factory=dict)
+    expert: Name
+    impact: dict[Id, CriterionScore] = Field(default_factory=dict)
     likelihood: LikelihoodScore | None = None
     marking: str | None = Field(default=None, pattern=MARKING_PATTERN)
 
@@ -65,13 +66,13 @@ class Scenario(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    id: str
-    title: str
-    theme: str
-    risk_category: str | None = None
+    id: Id
+    title: Title
+    theme: Id
+    risk_category: Id | None = None
     type: ScenarioType
-    narrative: str | None = None
-    impact: dict[str, CriterionScore] = Field(default_factory=dict)
+    narrative: Text | None = None
+    impact: dict[Id, CriterionScore] = Field(default_factory=dict)
     likelihood: LikelihoodScore | None = None
     experts: tuple[ExpertScore, ...] = ()
     marking: str | None = Field(default=None, pattern=MARKING_PATTERN)
@@ -82,11 +83,11 @@ class Workspace(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    profile: str
-    title: str | None = None
+    profile: Id
+    title: Title | None = None
     language: str = "nl"
     illustrative: bool = False
-    note: str | None = None
+    note: Text | None = None
     themes: tuple[Theme, ...] = ()
     scenarios: tuple[Scenario, ...] = ()
     reviews: tuple[ThemeReview, ...] = ()

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from weerbaar.domain.limits import Id, Text
 from weerbaar.domain.text import Status
 
 Bound = Literal["ev", "ll", "ul"]
@@ -62,9 +63,9 @@ class CriterionScore(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    criterion: str
+    criterion: Id
     range: ScoreRange
-    reasoning: str | None = None
+    reasoning: Text | None = None
     conversions: tuple[Conversion, ...] = ()
     derivation: dict[str, Any] | None = None
     """How a suggested class was derived (e.g. from a cascade run) and what the analyst decided;
@@ -77,7 +78,7 @@ class LikelihoodScore(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     range: ScoreRange
-    reasoning: str | None = None
+    reasoning: Text | None = None
     conversions: tuple[Conversion, ...] = ()
 
 

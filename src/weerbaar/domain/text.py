@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
+
+from weerbaar.domain.limits import TITLE_MAX, reading_stored, too_long
 
 Language = Literal["nl", "en"]
 LANGUAGES: tuple[Language, ...] = ("nl", "en")
@@ -22,6 +24,20 @@ class LocalText(BaseModel):
     def get(self, lang: Language = "en") -> str:
         first, second = (self.nl, self.en) if lang == "nl" else (self.en, self.nl)
         return first or second or ""
+
+
+def _title_lengths(text: LocalText) -> LocalText:
+    for lang in LANGUAGES:
+        value = getattr(text, lang)
+        problem = too_long(value, TITLE_MAX) if value is not None else None
+        if problem is not None and not reading_stored():
+            raise ValueError(f"{lang}: {problem}")
+    return text
+
+
+LocalTitle = Annotated[LocalText, AfterValidator(_title_lengths)]
+"""A short text in Dutch and English (the name of a theme or a risk category): each at most
+:data:`~weerbaar.domain.limits.TITLE_MAX` characters."""
 
 
 class Status(StrEnum):

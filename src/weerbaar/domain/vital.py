@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from weerbaar.domain.limits import Id, Name, Text
 from weerbaar.domain.text import LocalText
 
 
@@ -42,8 +43,8 @@ class Serves(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    population: int | None = Field(default=None, ge=0)
-    description: str | None = None
+    population: int | None = Field(default=None, ge=0, le=10**12)
+    description: Text | None = None
 
 
 class VitalProcess(BaseModel):
@@ -56,17 +57,17 @@ class VitalProcess(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    id: str = Field(min_length=1, max_length=100)
+    id: Id
     name: LocalText
     category: VitalCategory | None = None
-    sector: str | None = None
-    owner: str | None = None
+    sector: Name | None = None
+    owner: Name | None = None
     serves: Serves = Serves()
     kind: ProcessKind = ProcessKind.PROCESS
-    aspects: tuple[str, ...] = ()
+    aspects: tuple[Name, ...] = ()
     basic_need: bool = False
     illustrative: bool = False
-    source: str | None = None
+    source: Text | None = None
 
 
 class Dependency(BaseModel):
@@ -82,16 +83,16 @@ class Dependency(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    supplier: str = Field(min_length=1)
-    dependent: str = Field(min_length=1)
+    supplier: Id
+    dependent: Id
     strength: float = Field(ge=0.0, le=5.0)
     buffer_hours_low: float = Field(ge=0.0)
     buffer_hours_high: float = Field(ge=0.0)
     onset: Onset = Onset.STEP
     ramp_hours: float | None = Field(default=None, ge=0.0)
     recovery_hours: float = Field(default=0.0, ge=0.0)
-    conditions: dict[str, str] = Field(default_factory=dict)
-    note: str | None = None
+    conditions: dict[Name, Name] = Field(default_factory=dict)
+    note: Text | None = None
     illustrative: bool = False
 
     @model_validator(mode="after")

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, ValidationError
 
 from weerbaar.domain import (
     BOUNDS,
@@ -30,6 +30,18 @@ from weerbaar.domain import (
     Workspace,
 )
 from weerbaar.domain.classification import MARKING_PATTERN
+from weerbaar.domain.limits import (
+    VALUE_MAX,
+    VALUE_TEXT_MAX,
+    FiniteFloat,
+    Id,
+    Name,
+    Text,
+    Title,
+    ValueText,
+    number_problem,
+    too_long,
+)
 from weerbaar.errors import InvalidInput, KeyPath, MethodError, NotFound
 from weerbaar.methods.profile import CriterionKind, MethodProfile
 from weerbaar.methods.registry import get_profile
@@ -48,7 +60,25 @@ EXAMPLES = {
 }
 EXAMPLE_PREFIX = "example:"
 
-Value = str | float
+
+
+def _value(raw: object) -> object:
+    """A score as typed: a text of at most VALUE_TEXT_MAX characters, or a finite number
+    within ±VALUE_MAX (checked before the text or number is read)."""
+    problem = None
+    if isinstance(raw, str):
+        problem = too_long(raw, VALUE_TEXT_MAX)
+    elif isinstance(raw, int | float) and not isinstance(raw, bool):
+        try:
+            problem = number_problem(float(raw))
+        except OverflowError:
+            problem = f"out of range: at most {VALUE_MAX:g}"
+    if problem is not None:
+        raise ValueError(problem)
+    return raw
+
+
+Value = Annotated[str | float, BeforeValidator(_value)]
 
 
 class _Input(BaseModel):
@@ -61,44 +91,57 @@ class CriterionInput(_Input):
     ev: Value = Field(description="Expected value: a class (X, A–E) or a value such as '250 fatalities'.")
     ll: Value | None = Field(default=None, description="Lower limit (default: the expected value).")
     ul: Value | None = Field(default=None, description="Upper limit (default: the expected value).")
-    reasoning: str | None = None
+    reasoning: Text | None = None
 
 
 class LikelihoodInput(_Input):
     """Likelihood as classes (half classes such as 'C-high' allowed) or as a probability."""
 
-    ev: str | None = None
-    ll: str | None = None
-    ul: str | None = None
-    probability: float | None = Field(
+    ev: ValueText | None = None
+    ll: ValueText | None = None
+    ul: ValueText | None = None
+    probability: FiniteFloat | None = Field(
         default=None, description="Probability of occurrence within the horizon (0.02 = 2 %)."
     )
-    probability_low: float | None = None
-    probability_high: float | None = None
-    horizon_years: float | None = None
-    annual_probability: float | None = None
-    reasoning: str | None = None
+    probability_low: FiniteFloat | None = None
+    probability_high: FiniteFloat | None = None
+    horizon_years: FiniteFloat | None = None
+    annual_probability: FiniteFloat | None = None
+    reasoning: Text | None = None
+
+
+def _shape(raw: object) -> str:
+    """Which form a score was given in: a mapping (with limits, reasoning, a probability) or a
+    single value. Only that branch reports errors, at the key that holds them (the tags are
+    left out of key paths)."""
+    return "[entry]" if isinstance(raw, dict | BaseModel) else "[value]"
+
+
+Score = Annotated[Annotated[Value, Tag("[value]")] | Annotated[CriterionInput, Tag("[entry]")],
+                  Discriminator(_shape)]
+Likelihood = Annotated[Annotated[ValueText, Tag("[value]")]
+                       | Annotated[LikelihoodInput, Tag("[entry]")], Discriminator(_shape)]
 
 
 class ExpertInput(_Input):
     """One expert's own scores (a subset of criteria is allowed)."""
 
-    expert: str = Field(min_length=1, max_length=100)
-    impact: dict[str, Value | CriterionInput] = Field(default_factory=dict)
-    likelihood: str | LikelihoodInput | None = None
+    expert: Name = Field(min_length=1)
+    impact: dict[Id, Score] = Field(default_factory=dict)
+    likelihood: Likelihood | None = None
     marking: str | None = Field(default=None, pattern=MARKING_PATTERN,
                                 description="Classification marking of this expert's score.")
 
 
 class ScenarioInput(_Input):
-    id: str = Field(min_length=1, max_length=100)
-    title: str = Field(min_length=1)
-    theme: str
-    risk_category: str | None = None
+    id: Id
+    title: Title = Field(min_length=1)
+    theme: Id
+    risk_category: Id | None = None
     type: ScenarioType
-    narrative: str | None = None
-    impact: dict[str, Value | CriterionInput] = Field(default_factory=dict)
-    likelihood: str | LikelihoodInput | None = None
+    narrative: Text | None = None
+    impact: dict[Id, Score] = Field(default_factory=dict)
+    likelihood: Likelihood | None = None
     experts: list[ExpertInput] = Field(
         default_factory=list, description="Individual experts' scores beside the agreed ones."
     )
@@ -114,11 +157,11 @@ class WorkspaceFile(_Input):
                               json_schema_extra={"$id": SCHEMA_ID})
 
     schema_: Literal["weerbaar.workspace/1"] = Field(alias="schema")
-    title: str | None = None
-    profile: str
+    title: Title | None = None
+    profile: Id
     language: Literal["nl", "en"] = "nl"
     illustrative: bool = False
-    note: str | None = None
+    note: Text | None = None
     themes: list[Theme] = Field(default_factory=list)
     scenarios: list[ScenarioInput] = Field(default_factory=list)
     reviews: list[ThemeReview] = Field(

@@ -13,6 +13,7 @@ import math
 import re
 
 from weerbaar.domain import Bound, Conversion, Status
+from weerbaar.domain.limits import VALUE_TEXT_MAX, number_problem, shown
 from weerbaar.errors import MethodError
 from weerbaar.methods.profile import Criterion, CriterionKind, LikelihoodBasis
 
@@ -39,7 +40,11 @@ def parse_natural_value(text: str | float, criterion: Criterion) -> tuple[float,
     Returns the value in the criterion's unit. Raises ``ValueError`` naming what was expected.
     """
     if isinstance(text, int | float) and not isinstance(text, bool):
+        _check_magnitude(float(text), text)
         return float(text), criterion.unit
+    if len(str(text)) > VALUE_TEXT_MAX:
+        raise ValueError(f"a value has at most {VALUE_TEXT_MAX} characters "
+                         f"(this has {len(str(text)):,})")
     match = _VALUE_RE.match(str(text))
     unit_hint = f"e.g. '250 {criterion.unit}'" if criterion.unit != "EUR" else "e.g. 'EUR 13 bn'"
     if not match:
@@ -58,7 +63,15 @@ def parse_natural_value(text: str | float, criterion: Criterion) -> tuple[float,
             f"unit {unit or match['pre']!r} does not fit criterion {criterion.id}; "
             f"expected a value in {criterion.unit} ({unit_hint})"
         )
+    _check_magnitude(value, text)
     return value, criterion.unit
+
+
+def _check_magnitude(value: float, entered: str | float) -> None:
+    """A natural-unit value must be finite and at most VALUE_MAX (ValueError otherwise)."""
+    problem = number_problem(value)
+    if problem is not None:
+        raise ValueError(f"{shown(str(entered))}: {problem}")
 
 
 def class_for_value(

@@ -20,7 +20,17 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from weerbaar.domain import ALL_CYCLES, Role, User
-from weerbaar.errors import InvalidInput, ReauthenticationRequired
+from weerbaar.domain.limits import (
+    ID_EXPECTED,
+    NAME_MAX,
+    USERNAME_EXPECTED,
+    id_problem,
+    shown,
+    too_long,
+    username_problem,
+)
+from weerbaar.errors import InvalidInput, NotFound, ReauthenticationRequired
+from weerbaar.services.passwords import MAX_PASSWORD, MIN_PASSWORD, check_password_policy
 from weerbaar.services.registry import identifies, use_case
 from weerbaar.services.viewer import Channel, Viewer
 from weerbaar.store import Store, logins
@@ -30,24 +40,27 @@ from weerbaar.store.logins import Limits as LoginLimits
 from weerbaar.store.logins import LiveSession
 
 _HASHER = PasswordHasher()
-MIN_PASSWORD = 12
 SESSION_HOURS = 12
+STORED_NAME_MAX = 100  # the longest user name the store holds (older names may be longer than
+# USERNAME_MAX or outside its pattern: they are looked up, never created)
 # Verified against when the user does not exist, so a wrong user name costs as long as a wrong
 # password and login reveals nothing about which accounts exist.
 _DUMMY_HASH = _HASHER.hash("weerbaar-no-such-user")
 
 
-def check_password_policy(password: str, *, field: str = "password") -> None:
-    """The password policy: at least ``MIN_PASSWORD`` characters (InvalidInput naming
-    ``field`` and the rule)."""
-    if len(password) < MIN_PASSWORD:
-        raise InvalidInput(f"a password needs at least {MIN_PASSWORD} characters",
-                           location=[field])
-
-
-def hash_password(password: str, *, field: str = "password") -> str:
-    check_password_policy(password, field=field)
+def hash_password(password: str, *, field: str = "password",
+                  username: str | None = None) -> str:
+    """The argon2 hash of a new password that meets the password policy
+    (``weerbaar.services.passwords``; InvalidInput naming ``field`` otherwise)."""
+    check_password_policy(password, field=field, username=username)
     return _HASHER.hash(password)
+
+
+def _existing_name(username: str) -> str:
+    """A user name to look up: one longer than any the store holds names nobody."""
+    if len(username) > STORED_NAME_MAX:
+        raise NotFound(f"no user {shown(username)}")
+    return username
 
 
 def one_time_password() -> str:
@@ -57,16 +70,26 @@ def one_time_password() -> str:
 @use_case
 def add_user(store: Store, viewer: Viewer, username: str, password: str, *,
              display_name: str | None = None, is_admin: bool = False,
-             must_change_password: bool = False) -> User:
-    """A new local account (an administrator's action)."""
+             must_change_password: bool | None = None) -> User:
+    """A new local account (an administrator's action).
+
+    The user name is letters, digits, ``._-@`` (at most 64) and unique regardless of case
+    (``ANN`` is a Conflict while ``ann`` exists). The password must meet the password policy.
+    The new user must choose their own password at their first login
+    (``must_change_password``), except the first account of an empty database (the operator
+    who sets it up), unless ``must_change_password`` says otherwise."""
     _require_admin_action(viewer)
     actor = viewer.name
-    if not username or not username.replace("-", "").replace("_", "").replace(".", "").isalnum():
-        raise InvalidInput(f"{username!r} is not a valid user name", location=["username"],
-                           expected="letters, digits, '.', '-' or '_'")
-    return acc.add_user(store, username, hash_password(password), actor=actor,
-                        display_name=display_name, is_admin=is_admin,
-                        must_change_password=must_change_password)
+    if username_problem(username) is not None:
+        raise InvalidInput(f"{shown(username)} is not a valid user name", location=["username"],
+                           expected=USERNAME_EXPECTED)
+    if display_name is not None and (problem := too_long(display_name, NAME_MAX)):
+        raise InvalidInput(f"the name has {problem}", location=["display_name"])
+    hashed = hash_password(password, username=username)
+    if must_change_password is None:
+        must_change_password = acc.count_users(store) > 0
+    return acc.add_user(store, username, hashed, actor=actor, display_name=display_name,
+                        is_admin=is_admin, must_change_password=must_change_password)
 
 
 @use_case
@@ -156,7 +179,12 @@ def login(store: Store, username: str, password: str, *, client: str = "unknown"
           policy: Policy = DEFAULT_POLICY, replaces: str | None = None) -> Login | None:
     """A new login session with a fresh token, or None for a wrong user name or password, or
     while the user name or the client address is locked out (all indistinguishable).
-    ``replaces``: the session token the client held before, ended now."""
+    ``replaces``: the session token the client held before, ended now. A user name longer
+    than any account's, or a password longer than any the policy allows, is refused the
+    same way (at the same cost) without being recorded."""
+    if len(username) > STORED_NAME_MAX or len(password) > MAX_PASSWORD:
+        _password_ok(None, password[:MAX_PASSWORD])
+        return None
     accepted, _ = _attempt(store, username, password, client, policy)
     if not accepted:
         return None
@@ -269,9 +297,15 @@ def grant(store: Store, viewer: Viewer, username: str, role: str, *, cycle: str 
     try:
         chosen = Role(role)
     except ValueError:
-        raise InvalidInput(f"no role {role!r}", location=["role"],
+        raise InvalidInput(f"no role {shown(role)}", location=["role"],
                            expected=", ".join(r.value for r in Role)) from None
-    return acc.grant(store, username, chosen, cycle=cycle, actor=actor, clearance=clearance)
+    if cycle != ALL_CYCLES and id_problem(cycle) is not None:
+        raise InvalidInput(f"{shown(cycle)} is not a cycle key", location=["cycle"],
+                           expected=f"{ALL_CYCLES} (every cycle) or {ID_EXPECTED}")
+    if clearance is not None and len(clearance) > NAME_MAX:
+        raise InvalidInput(f"unknown clearance {shown(clearance)}", location=["clearance"])
+    return acc.grant(store, _existing_name(username), chosen, cycle=cycle, actor=actor,
+                     clearance=clearance)
 
 
 @use_case
@@ -281,7 +315,7 @@ def set_disabled(store: Store, viewer: Viewer, username: str, disabled: bool) ->
     actor = viewer.name
     if disabled and username == actor:
         raise InvalidInput("you cannot disable your own account", location=["username"])
-    return acc.set_disabled(store, username, disabled, actor=actor)
+    return acc.set_disabled(store, _existing_name(username), disabled, actor=actor)
 
 
 @use_case
@@ -291,8 +325,8 @@ def reset_password(store: Store, viewer: Viewer, username: str, password: str) -
     (``must_change_password``)."""
     _require_admin_action(viewer)
     actor = viewer.name
-    acc.set_password(store, username, hash_password(password), actor=actor,
-                     must_change=username != actor)
+    acc.set_password(store, _existing_name(username), hash_password(password, username=username),
+                     actor=actor, must_change=username != actor)
 
 
 @use_case
@@ -306,7 +340,7 @@ def change_password(store: Store, viewer: Viewer, current: str, new: str, *,
     user ends and a new one is opened: the caller continues with the returned token and CSRF
     token."""
     username = whoami(store, viewer).username
-    check_password_policy(new, field="new")
+    check_password_policy(new, field="new", username=username)
     accepted, _ = _attempt(store, username, current, client, policy)
     if not accepted:
         return None

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from weerbaar.domain import Cycle, CycleKind, Role, Workspace
+from weerbaar.domain.limits import ID_EXPECTED, id_problem
 from weerbaar.domain.need_to_know import highest_marking
 from weerbaar.errors import InvalidInput, PermissionDenied
 from weerbaar.io import load_workspace
@@ -58,6 +59,9 @@ def get_cycle(store: Store, viewer: Viewer, key: str) -> Cycle:
 
 def _creator(viewer: Viewer, key: str) -> None:
     viewer.require(Role.COORDINATOR, key)
+    if id_problem(key) is not None:
+        raise InvalidInput(f"{key!r} is not a cycle key", location=["key"],
+                           expected=ID_EXPECTED)
 
 
 @use_case

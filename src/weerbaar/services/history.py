@@ -14,12 +14,13 @@ from typing import Any
 from weerbaar.domain import Role, Scenario
 from weerbaar.domain.need_to_know import visible_scenario
 from weerbaar.errors import NotFound
+from weerbaar.i18n import check_language
+from weerbaar.services.changes import DomainChange, describe_changes
 from weerbaar.services.registry import use_case
 from weerbaar.services.scope import CycleScope, cycle_scope
 from weerbaar.services.viewer import Viewer
 from weerbaar.store import Store, restore, revision
 from weerbaar.store import history as revisions_of
-from weerbaar.store.documents import Change, diff
 from weerbaar.store.edits import kind_named
 from weerbaar.store.records import RevisionInfo
 from weerbaar.store.signals import cycle_signals
@@ -66,12 +67,17 @@ def _revision(scope: CycleScope, kind: str, key: str,
 
 
 @use_case
-def item_diff(store: Store, viewer: Viewer, cycle: str, kind: str, key: str, a: int,
-              b: int) -> list[Change]:
-    """What changed from revision ``a`` to ``b`` of a document (as the viewer may see both)."""
+def item_diff(store: Store, viewer: Viewer, cycle: str, kind: str, key: str, a: int, b: int, *,
+              lang: str = "en") -> list[DomainChange]:
+    """What changed from revision ``a`` to ``b`` of a document (as the viewer may see both), in
+    the words of the domain and the language ``lang`` (:func:`describe_changes`): criterion
+    names, classes with the natural values they were entered as, review parts, field names."""
     scope = cycle_scope(store, viewer, cycle)
+    language = check_language(lang, "lang")
     require_visible(scope, kind, key)
-    changes = diff(_revision(scope, kind, key, a)[0], _revision(scope, kind, key, b)[0])
+    before, after = _revision(scope, kind, key, a)[0], _revision(scope, kind, key, b)[0]
+    changes = describe_changes(kind, before, after, scope.profile, language,
+                               scheme=scope.scheme)
     if kind == "scenario":
         scope.log_scenario(scope.item(kind, key).item)
     return changes
@@ -92,4 +98,4 @@ def restore_revision(store: Store, viewer: Viewer, cycle: str, kind: str, key: s
                    actor=viewer.name, reason=reason)
 
 
-__all__ = ["KINDS", "item_diff", "item_history", "require_visible", "restore_revision"]
+__all__ = ["KINDS", "DomainChange", "item_diff", "item_history", "require_visible", "restore_revision"]

@@ -1,12 +1,14 @@
-"""Use cases on measures and capabilities: list a cycle's measures, add one.
+"""Use cases on measures and capabilities: list a cycle's measures, read one, add one, save
+an edit.
 
-Adding needs the analyst role on a draft cycle; a measure's themes, scenarios and effect
+Adding and editing need the analyst role on a draft cycle; a measure's themes, scenarios and effect
 criteria must exist in the cycle (as the viewer may see it), and its marking may not exceed the
 viewer's clearance.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,11 +16,13 @@ from pydantic import ValidationError
 
 from weerbaar.domain import Measure, Role, Theme
 from weerbaar.domain.need_to_know import Marked
-from weerbaar.errors import InvalidInput
+from weerbaar.errors import Conflict, InvalidInput
+from weerbaar.services.completeness import check_complete
 from weerbaar.services.registry import use_case
 from weerbaar.services.scope import CycleScope, cycle_scope
 from weerbaar.services.viewer import Viewer
-from weerbaar.store import Store, add
+from weerbaar.store import Store, add, save
+from weerbaar.store.documents import Stored
 
 
 @dataclass(frozen=True)
@@ -56,13 +60,11 @@ def new_measure(**fields: Any) -> Measure:
                            location=["measure", *error["loc"]]) from None
 
 
-@use_case
-def add_measure(store: Store, viewer: Viewer, cycle: str, measure: Measure, *,
-                reason: str | None = None) -> int:
-    """Add a measure to a draft cycle; its revision (1)."""
-    scope = cycle_scope(store, viewer, cycle, Role.ANALYST)
-    scope.require_draft()
+def _check_links(scope: CycleScope, measure: Measure) -> None:
+    """A measure's themes, scenarios and effect criteria must exist in the cycle as the viewer
+    sees it; its marking may not exceed their clearance."""
     workspace, profile = scope.workspace()
+    cycle = scope.key
     scope.check_marking(measure.marking, "measure.marking")
     themes = {t.id for t in workspace.themes}
     scenarios = {s.id for s in workspace.scenarios}
@@ -79,7 +81,64 @@ def add_measure(store: Store, viewer: Viewer, cycle: str, measure: Measure, *,
         if cid not in criteria:
             raise InvalidInput(f"criterion {cid!r} is not in profile {profile.id}",
                                location=["measure", "effect", "criteria", cid])
+
+
+@dataclass(frozen=True)
+class MeasureRecord:
+    """A measure as the viewer may see it, with its current revision."""
+
+    scope: CycleScope
+    stored: Stored[Measure]
+
+    @property
+    def measure(self) -> Measure:
+        return self.stored.item
+
+
+@use_case
+def get_measure(store: Store, viewer: Viewer, cycle: str, measure: str) -> MeasureRecord:
+    """A measure ("not found" above the viewer's clearance)."""
+    scope = cycle_scope(store, viewer, cycle)
+    stored: Stored[Measure] = scope.item("measure", measure)
+    scope.log([Marked("measure", measure, scope.scheme.effective(stored.item.marking))])
+    return MeasureRecord(scope, stored)
+
+
+@use_case
+def save_measure(store: Store, viewer: Viewer, cycle: str, measure: Measure, *,
+                 expected_revision: int, reason: str | None = None,
+                 delete: Collection[str] = ()) -> int:
+    """Save a whole measure made against ``expected_revision``; its new revision (the same
+    when nothing changed). A field the measure has that the edit leaves out is an error unless
+    ``delete`` names it; a stale revision is a conflict carrying the current measure."""
+    scope = cycle_scope(store, viewer, cycle, Role.ANALYST)
+    scope.require_draft()
+    shown: Measure = scope.item("measure", measure.id).item
+    edited = check_complete(measure, shown, delete, where="measure")
+    assert isinstance(edited, Measure)
+    if "marking" not in measure.model_fields_set and "marking" not in delete:
+        edited = edited.model_copy(update={"marking": shown.marking})
+    _check_links(scope, edited)
+    try:
+        return save(store, cycle, edited, expected_revision=expected_revision,
+                    actor=viewer.name, reason=reason)
+    except Conflict as exc:
+        now: Stored[Measure] = scope.item("measure", measure.id)
+        raise Conflict(str(exc), current={
+            "revision": now.revision, "updated_by": now.updated_by,
+            "updated_at": now.updated_at.isoformat(),
+            "measure": now.item.model_dump(mode="json")}) from None
+
+
+@use_case
+def add_measure(store: Store, viewer: Viewer, cycle: str, measure: Measure, *,
+                reason: str | None = None) -> int:
+    """Add a measure to a draft cycle; its revision (1)."""
+    scope = cycle_scope(store, viewer, cycle, Role.ANALYST)
+    scope.require_draft()
+    _check_links(scope, measure)
     return add(store, cycle, measure, actor=viewer.name, reason=reason)
 
 
-__all__ = ["MeasureList", "add_measure", "list_measures", "new_measure"]
+__all__ = ["MeasureList", "MeasureRecord", "add_measure", "get_measure", "list_measures",
+           "new_measure", "save_measure"]

@@ -11,7 +11,7 @@ is kept: evidence links to hidden items, and the marking unless they set one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
@@ -31,6 +31,7 @@ from weerbaar.domain import (
 )
 from weerbaar.domain.need_to_know import Marked
 from weerbaar.errors import Conflict, InvalidInput, NotFound
+from weerbaar.services.completeness import check_complete
 from weerbaar.services.registry import use_case
 from weerbaar.services.scope import CycleScope, cycle_scope
 from weerbaar.services.viewer import Viewer
@@ -117,6 +118,19 @@ def get_review(store: Store, viewer: Viewer, cycle: str, theme: str) -> ReviewRe
     return ReviewRecord(scope, theme_of(scope, theme), review, revision)
 
 
+@use_case
+def review_revision(store: Store, viewer: Viewer, cycle: str, theme: str,
+                    number: int) -> ReviewRecord | None:
+    """Revision ``number`` of a theme's review as the viewer may see it (what a stale edit was
+    made from, to merge it with the current one); None when there is none such."""
+    scope = cycle_scope(store, viewer, cycle, Role.ANALYST)
+    old = scope.at_revision("review", theme, number) if number > 0 else None
+    if old is None:
+        return None
+    scope.log([Marked("review", theme, scope.scheme.effective(old.marking))])
+    return ReviewRecord(scope, theme_of(scope, theme), old, number)
+
+
 def _refuse_hidden(cycle: str, theme: str, expected_revision: int) -> NoReturn:
     """A write to a review above the editor's clearance fails as it would for a theme without
     a review: a new one (revision 0) collides with the stored key, an edit finds nothing."""
@@ -128,15 +142,19 @@ def _refuse_hidden(cycle: str, theme: str, expected_revision: int) -> NoReturn:
 @use_case
 def save_review(store: Store, viewer: Viewer, cycle: str, theme: str, review: ThemeReview, *,
                 expected_revision: int, reason: str | None = None,
-                marking_given: bool = True) -> int:
+                marking_given: bool = True, delete: Collection[str] = ()) -> int:
     """Save a whole theme review made against ``expected_revision`` (0: the theme has none
-    yet); its new revision. ``marking_given`` false keeps the stored marking."""
+    yet); its new revision (the same when nothing changed). ``marking_given`` false keeps the
+    stored marking. A field or part (``sections.PART``) the review has that the edit leaves
+    out is an error unless ``delete`` names it; a stale revision is a conflict carrying the
+    current review."""
     scope = cycle_scope(store, viewer, cycle, Role.ANALYST)
     scope.require_draft()
     found = theme_of(scope, theme)
     if review.theme != theme:
         raise InvalidInput("the review is for another theme", location=["review", "theme"])
     shown, revision = review_at(scope, theme)
+    review = _complete(review, shown, delete)
     try:
         stored = get(store, cycle, "review", theme)
         current, exists = stored.item, True
@@ -154,9 +172,40 @@ def save_review(store: Store, viewer: Viewer, cycle: str, theme: str, review: Th
         raise InvalidInput("a generic instrument gets no approach verdict",
                            location=["review", "verdict"])
     if expected_revision == 0 and not exists:
+        if edited == ThemeReview(theme=theme):  # an empty form saved unchanged adds nothing
+            return 0
         return add(store, cycle, edited, actor=viewer.name, reason=reason or "review created")
-    return save(store, cycle, edited, expected_revision=expected_revision, actor=viewer.name,
-                reason=reason)
+    try:
+        return save(store, cycle, edited, expected_revision=expected_revision,
+                    actor=viewer.name, reason=reason)
+    except Conflict as exc:
+        now, number = review_at(scope, theme)
+        raise Conflict(str(exc), current={"revision": number,
+                                          "review": now.model_dump(mode="json")}) from None
+
+
+def _complete(review: ThemeReview, shown: ThemeReview, delete: Collection[str]) -> ThemeReview:
+    """The edit with what ``delete`` names removed; what the review has and the edit leaves
+    out without naming it is an error (partial input never deletes)."""
+    parts = {d.removeprefix("sections.") for d in delete if d.startswith("sections.")}
+    known = {p.value for p in ReviewPart}
+    if parts - known:
+        raise InvalidInput(f"cannot delete part {sorted(parts - known)[0]!r}",
+                           location=["review", "delete"], expected=", ".join(sorted(known)))
+    edited = check_complete(review, shown, [d for d in delete if not d.startswith("sections.")],
+                            where="review")
+    assert isinstance(edited, ThemeReview)
+    sent = {p.value for p in edited.sections}
+    for part in shown.sections:
+        if part.value not in sent and part.value not in parts:
+            raise InvalidInput(f"part {part.value!r} is missing; to delete it, name "
+                               f"'sections.{part.value}' in 'delete'",
+                               location=["review", "sections", part.value],
+                               expected="every part the review has (or an explicit deletion)")
+    if not parts:
+        return edited
+    return edited.model_copy(update={"sections": {
+        p: s for p, s in edited.sections.items() if p.value not in parts}})
 
 
 @dataclass(frozen=True)
@@ -235,4 +284,4 @@ def with_evidence(review: ThemeReview, part: ReviewPart,
 
 
 __all__ = ["ReviewEdit", "ReviewList", "ReviewRecord", "edit_review", "edited_review",
-           "get_review", "list_reviews", "review_at", "save_review", "with_evidence"]
+           "get_review", "list_reviews", "review_at", "review_revision", "save_review", "with_evidence"]

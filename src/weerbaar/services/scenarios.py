@@ -11,12 +11,13 @@ marking unless they set one (an unchanged choice leaves an unmarked scenario unm
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from weerbaar.domain import Role, Scenario
 from weerbaar.domain.need_to_know import scenario_markings
+from weerbaar.errors import Conflict, InvalidInput
 from weerbaar.io.workspace import resolve_scenario
 from weerbaar.io.workspace_export import scenario_to_input
 from weerbaar.methods.profile import MethodProfile
@@ -113,7 +114,7 @@ def edit_scenario(store: Store, viewer: Viewer, cycle: str, scenario: str) -> Sc
     return _record(scope, scenario)
 
 
-def _marking_given(raw: Mapping[str, Any], current: Scenario, scope: CycleScope) -> bool:
+def marking_given(raw: Mapping[str, Any], current: Scenario, scope: CycleScope) -> bool:
     """Does the edit set the marking? Not when it leaves it out, nor when it repeats the
     effective marking of an unmarked scenario."""
     if raw.get("marking") is None:
@@ -124,19 +125,26 @@ def _marking_given(raw: Mapping[str, Any], current: Scenario, scope: CycleScope)
 @use_case
 def save_scenario(store: Store, viewer: Viewer, cycle: str, scenario: str,
                   edited: Mapping[str, Any], *, expected_revision: int,
-                  reason: str | None = None, source: str = "request") -> int:
-    """Save a scenario in file form made against ``expected_revision``; its new revision.
+                  reason: str | None = None, source: str = "request",
+                  delete: Collection[str] = ()) -> int:
+    """Save a scenario in file form made against ``expected_revision``; its new revision (the
+    same one when nothing changed).
 
     ``experts`` left out keeps the experts' scores as they are; ``marking`` left out keeps the
-    marking. Errors name the key path (e.g. ``impact.2.1.ev``); ``source`` names the input
-    (a form, a request) in them."""
+    marking. A score, likelihood, narrative or risk category the scenario has is deleted only
+    when ``delete`` names it (``impact.2.1``, ``likelihood``, ``narrative``,
+    ``risk_category``); left out without that, it is an error, never a deletion. Errors name the
+    key path (e.g. ``impact.2.1.ev``); ``source`` names the input (a form, a request) in them.
+    A stale ``expected_revision`` is a :class:`Conflict` carrying the current document."""
     scope = cycle_scope(store, viewer, cycle, Role.ANALYST)
     scope.require_draft()
-    shown: Scenario = scope.item("scenario", scenario).item
+    record = scope.item("scenario", scenario)
+    shown: Scenario = record.item
     current: Scenario = scope.stored("scenario", scenario).item
     workspace, profile = scope.workspace()
-    given = _marking_given(edited, current, scope)
-    raw = {k: v for k, v in edited.items() if k != "marking" or given}
+    given = marking_given(edited, current, scope)
+    raw = without_deleted({k: v for k, v in edited.items() if k != "marking" or given},
+                           shown, delete)
     resolved = resolve_scenario({**raw, "id": scenario}, profile, workspace.themes,
                                 source=source)
     if "experts" not in edited:
@@ -154,8 +162,69 @@ def save_scenario(store: Store, viewer: Viewer, cycle: str, scenario: str,
             check_marking_allowed(scope.scheme, scope.clearance, expert.marking, where)
         elif expert.marking is not None:
             check_level(scope.scheme, expert.marking, where)
-    return save(store, cycle, resolved, expected_revision=expected_revision,
-                actor=viewer.name, reason=reason)
+    try:
+        return save(store, cycle, resolved, expected_revision=expected_revision,
+                    actor=viewer.name, reason=reason)
+    except Conflict as exc:
+        raise Conflict(str(exc), current=current_document(scope, scenario)) from None
+
+
+def current_document(scope: CycleScope, scenario: str) -> dict[str, Any]:
+    """The scenario as the viewer may see it now, for a client to merge a stale edit with."""
+    stored: Stored[Scenario] = scope.item("scenario", scenario)
+    return {"revision": stored.revision, "updated_by": stored.updated_by,
+            "updated_at": stored.updated_at.isoformat(),
+            "scenario": scenario_to_input(stored.item, scope.profile)}
+
+
+@use_case
+def scenario_input_at(store: Store, viewer: Viewer, cycle: str, scenario: str,
+                      number: int) -> dict[str, Any] | None:
+    """Revision ``number`` of a scenario in file form as the viewer may see it (what a stale
+    edit was made from, to merge it with the current one); None when there is none such."""
+    scope = cycle_scope(store, viewer, cycle, Role.ANALYST)
+    scope.item("scenario", scenario)
+    old = scope.at_revision("scenario", scenario, number)
+    if old is None:
+        return None
+    scope.log_scenario(old)
+    out = scenario_to_input(old, scope.profile)
+    out["marking"] = scope.scheme.effective(old.marking)
+    return out
+
+
+DELETABLE = ("likelihood", "narrative", "risk_category")
+
+
+def without_deleted(raw: Mapping[str, Any], shown: Scenario, delete: Collection[str], *,
+                    deletable: Collection[str] = DELETABLE) -> dict[str, Any]:
+    """``raw`` less what ``delete`` names (a score ``impact.C`` or one of ``deletable``); what
+    the scenario has and ``raw`` lacks without being named is an error at its key."""
+    named = set(delete)
+    known = {f"impact.{cid}" for cid in shown.impact} | set(deletable)
+    unknown = sorted(named - known)
+    if unknown:
+        raise InvalidInput(f"cannot delete {unknown[0]!r}: the scenario has no such score or "
+                           "field", location=["delete"],
+                           expected=", ".join(sorted(known)))
+    out = {k: v for k, v in raw.items() if k not in named}
+    impact = dict(out.get("impact") or {})
+    for cid in shown.impact:
+        if f"impact.{cid}" in named:
+            impact.pop(cid, None)
+        elif cid not in impact:
+            raise InvalidInput(
+                f"the score of criterion {cid} is missing; to delete it, delete it explicitly",
+                location=["impact", cid], expected="EV, LL and UL (or an explicit deletion)")
+    out["impact"] = impact
+    present = {"likelihood": shown.likelihood, "narrative": shown.narrative,
+               "risk_category": shown.risk_category}
+    for name, value in ((n, present[n]) for n in deletable):
+        if value is not None and name not in named and out.get(name) in (None, ""):
+            raise InvalidInput(f"the {name.replace('_', ' ')} is missing; to delete it, delete it "
+                               "explicitly", location=[name],
+                               expected="a value (or an explicit deletion)")
+    return out
 
 
 SCORE_FIELDS = ("impact", "likelihood", "marking")
@@ -164,18 +233,22 @@ SCORE_FIELDS = ("impact", "likelihood", "marking")
 @use_case
 def save_scores(store: Store, viewer: Viewer, cycle: str, scenario: str,
                 scores: Mapping[str, Any], *, expected_revision: int,
-                reason: str | None = None, source: str = "form") -> int:
+                reason: str | None = None, source: str = "form",
+                delete: Collection[str] = ()) -> int:
     """Save a scenario's scores (``impact``, ``likelihood`` and optionally ``marking``, in file
     form) made against ``expected_revision``; the rest of the scenario stays as it is. The same
-    rules as :func:`save_scenario`, which it calls."""
+    rules as :func:`save_scenario`, which it calls (``delete`` names scores to delete)."""
     scope = cycle_scope(store, viewer, cycle, Role.ANALYST)
     shown: Scenario = scope.item("scenario", scenario).item
     base = scenario_to_input(shown, scope.profile)
     edited = {k: v for k, v in base.items() if k not in (*SCORE_FIELDS, "experts")}
     edited.update({k: v for k, v in scores.items() if k in SCORE_FIELDS})
     return save_scenario(store, viewer, cycle, scenario, edited,
-                         expected_revision=expected_revision, reason=reason, source=source)
+                         expected_revision=expected_revision, reason=reason, source=source,
+                         delete=delete)
 
 
-__all__ = ["SCORE_FIELDS", "ScenarioList", "ScenarioRecord", "ScenarioRow", "edit_scenario",
-           "get_scenario", "list_scenarios", "save_scenario", "save_scores"]
+__all__ = ["DELETABLE", "SCORE_FIELDS", "ScenarioList", "ScenarioRecord", "ScenarioRow",
+           "current_document", "edit_scenario", "get_scenario", "list_scenarios",
+           "marking_given", "save_scenario", "save_scores", "scenario_input_at",
+           "without_deleted"]

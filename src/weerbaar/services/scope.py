@@ -14,7 +14,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from weerbaar.domain import ClassificationScheme, Cycle, CycleStatus, Role, Workspace
-from weerbaar.domain.need_to_know import Marked, marked_items, scenario_markings
+from weerbaar.domain.limits import stored_data
+from weerbaar.domain.need_to_know import (
+    Marked,
+    marked_items,
+    scenario_markings,
+    visible_scenario,
+)
 from weerbaar.domain.scenario import Scenario
 from weerbaar.domain.signal import Signal
 from weerbaar.errors import NotFound, PermissionDenied
@@ -22,8 +28,9 @@ from weerbaar.methods.profile import MethodProfile
 from weerbaar.services.cache import Token, change_token, derived
 from weerbaar.services.viewer import Viewer
 from weerbaar.services.visibility import check_marking_allowed, log_reads
-from weerbaar.store import Store, cycle_workspace, get, get_cycle, list_cycles
+from weerbaar.store import Store, cycle_workspace, get, get_cycle, list_cycles, revision
 from weerbaar.store.documents import Stored
+from weerbaar.store.edits import kind_named
 from weerbaar.store.settings import classification_scheme
 
 
@@ -97,6 +104,22 @@ class CycleScope:
         if seen is None:
             raise NotFound(f"cycle {self.key!r} has no {kind} {key!r}")
         return replace(stored, item=seen)
+
+    def at_revision(self, kind: str, key: str, number: int) -> Any | None:
+        """Revision ``number`` of a scenario, review or measure as the viewer may see it (for
+        merging a stale edit); None when it does not exist or was marked above the
+        clearance."""
+        try:
+            snapshot = revision(self.store, self.key, kind, key, number).snapshot
+        except NotFound:
+            return None
+        with stored_data():  # as stored, without the limits on input
+            item = kind_named(kind).model.model_validate(snapshot["document"])
+        if self.clearance is None:
+            return item
+        if isinstance(item, Scenario):
+            return visible_scenario(item, self.scheme, self.clearance)
+        return item if self.sees(getattr(item, "marking", None)) else None
 
     def require_draft(self) -> Cycle:
         """The cycle, if it is a draft: a frozen (published) cycle is read-only."""

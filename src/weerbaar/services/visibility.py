@@ -65,16 +65,23 @@ def keep_hidden_scenario(current: Scenario, edited: Scenario, within: Classifica
 def keep_hidden_review(current: ThemeReview, edited: ThemeReview, shown: ThemeReview, *,
                        marking_given: bool) -> ThemeReview:
     """An edit of a review keeps the evidence links its editor could not see (``shown`` is the
-    review as they saw it) and its marking unless they set one."""
+    review as they saw it), each at its place among the links, and its marking unless they set
+    one (an edit that changes nothing gives back the review as it is)."""
     sections = dict(edited.sections)
     for part, section in current.sections.items():
         visible = shown.sections.get(part)
         kept = {(link.kind, link.ref) for link in (visible.evidence if visible else ())}
-        hidden = tuple(link for link in section.evidence if (link.kind, link.ref) not in kept)
-        if not hidden:
+        if all((link.kind, link.ref) in kept for link in section.evidence):
             continue
         target = sections.get(part, ReviewSection())
-        sections[part] = target.model_copy(update={"evidence": tuple(target.evidence) + hidden})
+        typed = list(target.evidence)
+        merged = []
+        for link in section.evidence:  # a hidden link keeps its slot; a visible slot takes
+            if (link.kind, link.ref) not in kept:  # the next link as the editor left them
+                merged.append(link)
+            elif typed:
+                merged.append(typed.pop(0))
+        sections[part] = target.model_copy(update={"evidence": (*merged, *typed)})
     return edited.model_copy(update={
         "sections": sections,
         "marking": edited.marking if marking_given else current.marking})

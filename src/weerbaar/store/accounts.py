@@ -10,7 +10,8 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, insert, select, update
+from sqlalchemy import Connection, Row, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from weerbaar.domain import ALL_CYCLES, Role, User
 from weerbaar.errors import Conflict, InvalidInput, NotFound
@@ -37,17 +38,38 @@ def _user(conn: Connection, row: Row[Any]) -> User:
 def add_user(store: Store, username: str, password_hash: str, *, actor: str,
              display_name: str | None = None, is_admin: bool = False,
              must_change_password: bool = False) -> User:
-    with store.transaction() as conn:
-        if conn.execute(select(users.c.id).where(users.c.username == username)).first():
-            raise Conflict(f"a user {username!r} exists already")
-        at = utcnow()
-        conn.execute(insert(users).values(
-            username=username, display_name=display_name, password_hash=password_hash,
-            is_admin=is_admin, disabled=False, must_change_password=must_change_password,
-            created_at=at))
-        audit.append(conn, at=at, actor=actor, action="create", entity_type="user",
-                     entity_key=username, detail={"admin": is_admin})
-        return _user(conn, conn.execute(select(users).where(users.c.username == username)).one())
+    """A new account. User names are unique regardless of case (``ANN`` is refused while
+    ``ann`` exists: a Conflict naming the existing one; the database's unique index on
+    ``lower(username)`` holds it against a concurrent add too)."""
+    try:
+        with store.transaction() as conn:
+            existing = conn.execute(select(users.c.username).where(
+                func.lower(users.c.username) == username.lower())).scalar()
+            if existing is not None:
+                raise Conflict(_exists(username, existing))
+            at = utcnow()
+            conn.execute(insert(users).values(
+                username=username, display_name=display_name, password_hash=password_hash,
+                is_admin=is_admin, disabled=False, must_change_password=must_change_password,
+                created_at=at))
+            audit.append(conn, at=at, actor=actor, action="create", entity_type="user",
+                         entity_key=username, detail={"admin": is_admin})
+            return _user(conn, conn.execute(select(users)
+                                            .where(users.c.username == username)).one())
+    except IntegrityError:  # added by someone else in the meantime
+        raise Conflict(_exists(username, username)) from None
+
+
+def _exists(username: str, existing: str) -> str:
+    if existing == username:
+        return f"a user {username!r} exists already"
+    return (f"a user {existing!r} exists already (user names are unique regardless of case, "
+            f"so {username!r} cannot be added)")
+
+
+def count_users(store: Store) -> int:
+    with store.read() as conn:
+        return int(conn.execute(select(func.count()).select_from(users)).scalar() or 0)
 
 
 def get_user(store: Store, username: str) -> User:

@@ -146,15 +146,22 @@ def insert_documents(conn: Connection, kind: DocumentKind[M], *, cycle_id: int, 
 def write(conn: Connection, kind: DocumentKind[M], *, cycle_id: int, cycle_key: str, item: M,
           expected_revision: int, actor: str, reason: str | None, at: datetime,
           removed: bool = False, action: str = "update") -> int:
-    """Replace a document's content, made against ``expected_revision``; returns the new one."""
+    """Replace a document's content, made against ``expected_revision``; returns the new one.
+
+    Saving the content it already has (and the same removed flag) against the current revision
+    changes nothing: no revision, no audit entry; the current revision is returned."""
     key = kind.key_of(item)
     row = _row(conn, kind, cycle_id, cycle_key, key)
+    document = item.model_dump(mode="json")
+    if (row.revision == expected_revision and bool(row.removed) == removed
+            and row.document == document):
+        return expected_revision
     check_markings(scheme_of(conn), [(f"{kind.entity} {key!r}", item)])
     t, new = kind.table, expected_revision + 1
     result = conn.execute(
         update(t).where(t.c.id == row.id, t.c.revision == expected_revision)
         .values(revision=new, removed=removed, updated_at=at, updated_by=actor,
-                document=item.model_dump(mode="json"), **kind.columns(item)))
+                document=document, **kind.columns(item)))
     if result.rowcount != 1:
         current = conn.execute(select(t.c.revision, t.c.updated_by, t.c.updated_at)
                                .where(t.c.id == row.id)).one()

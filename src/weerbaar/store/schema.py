@@ -27,6 +27,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
 )
 
 NAMING = {
@@ -218,6 +219,8 @@ users = Table(
     Column("must_change_password", Boolean, nullable=False, default=False),
     Column("created_at", DateTime(), nullable=False),
 )
+# user names are unique regardless of case (migration 0006)
+Index("uq_users_username_lower", func.lower(users.c.username), unique=True)
 
 grants = Table(
     "grants", metadata,
@@ -267,7 +270,7 @@ expert_sessions = Table(
     Column("cycle_id", Integer, ForeignKey("cycles.id", ondelete="CASCADE"), nullable=False),
     Column("scenario_key", String(100), nullable=False),
     Column("facilitator", String(100), nullable=False),
-    Column("status", String(10), nullable=False),  # open, closed
+    Column("status", String(10), nullable=False),  # open, closed, cancelled
     Column("experts", JSON, nullable=False),  # usernames invited
     Column("created_at", DateTime(), nullable=False),
     Column("closed_at", DateTime()),
@@ -285,9 +288,20 @@ expert_submissions = Table(
     UniqueConstraint("session_id", "expert"),
 )
 
+expert_drafts = Table(  # an expert's form as typed, not yet (re)submitted (migration 0007)
+    "expert_drafts", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("session_id", Integer, ForeignKey("expert_sessions.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("expert", String(100), nullable=False),
+    Column("fields", JSON, nullable=False),  # form field name: text as typed
+    Column("saved_at", DateTime(), nullable=False),
+    UniqueConstraint("session_id", "expert"),
+)
+
 # Written in dependency order; backups and restores follow this order. Login sessions and login
 # attempts are not backed up (short-lived secrets and throttling state).
 TABLES = (settings, method_profiles, cycles, themes, risk_categories, scenarios, scores, reviews,
           measures,
           signals, processes, dependencies, users, grants, expert_sessions, expert_submissions,
-          revisions, audit_log, audit_head, read_log, read_head)
+          expert_drafts, revisions, audit_log, audit_head, read_log, read_head)

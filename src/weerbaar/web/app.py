@@ -16,6 +16,7 @@ from weerbaar import __version__
 from weerbaar.errors import MethodError
 from weerbaar.services.database import Store
 from weerbaar.web import errors
+from weerbaar.web.limits import BodyLimit
 from weerbaar.web.openapi import ERROR_RESPONSES
 from weerbaar.web.settings import WebSettings
 
@@ -53,7 +54,8 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
         return {"status": "ok"}
 
     errors.install(app)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit, max_bytes=app.state.settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)  # the outermost: also on the body limit's answers
     # while a user must change their password, the gate lets only that through (see deps)
     gate = [Depends(password_gate)]
     app.include_router(api_router, dependencies=gate)

@@ -10,8 +10,9 @@ from __future__ import annotations
 import hmac
 from typing import Annotated
 
-from fastapi import Depends, Form, Header, Request, Response
+from fastapi import Depends, Form, Header, Query, Request, Response
 
+from weerbaar.domain.limits import FIELD_MAX, INT_MAX, PASSWORD_MAX, REASON_MAX, too_long
 from weerbaar.errors import InvalidInput, PasswordChangeRequired, PermissionDenied
 from weerbaar.services.accounts import Identity, identify
 from weerbaar.services.database import Store
@@ -57,7 +58,12 @@ def get_viewer(identity: IdentityDep) -> Viewer:
 
 ViewerDep = Annotated[Viewer, Depends(get_viewer)]
 CsrfHeader = Annotated[str | None, Header(alias=CSRF_HEADER)]  # API writes
-FormText = Annotated[str, Form()]  # a text field of a page's form
+FormText = Annotated[str, Form(max_length=FIELD_MAX)]  # a text field of a page's form
+# a revision number in a query (what every store can hold: 422 beyond it, never a 500)
+RevisionQuery = Annotated[int, Query(ge=1, le=INT_MAX)]
+# the longest a page's form field may be; every other field is at most FIELD_MAX characters
+FORM_FIELD_MAX = {"reason": REASON_MAX, "password": PASSWORD_MAX, "current": PASSWORD_MAX,
+                  "new": PASSWORD_MAX, "repeat": PASSWORD_MAX, "next": 2_000}
 
 
 def client_of(request: Request) -> str:
@@ -77,9 +83,15 @@ def check_csrf(identity: Identity, supplied: str | None) -> None:
 
 
 async def form_of(request: Request, identity: Identity) -> dict[str, str]:
-    """A page's submitted form as text fields, after the CSRF check."""
+    """A page's submitted form as text fields, after the CSRF check. A field longer than its
+    limit (:data:`FORM_FIELD_MAX`, else ``FIELD_MAX``) is refused (InvalidInput naming it,
+    422) before anything reads it; the use cases check the limits of what they store."""
     form = {k: str(v) for k, v in (await request.form()).items()}
     check_csrf(identity, form.get("csrf_token"))
+    for name, value in form.items():
+        problem = too_long(value, FORM_FIELD_MAX.get(name, FIELD_MAX))
+        if problem is not None:
+            raise InvalidInput(f"the field has {problem}", location=[name[:100]])
     return form
 
 
@@ -92,12 +104,14 @@ def required(form: dict[str, str], name: str) -> str:
 
 
 def revision_of(form: dict[str, str]) -> int:
-    """The form's ``expected_revision`` (the revision the edit was made against)."""
-    try:
-        return int(form.get("expected_revision", "0") or 0)
-    except ValueError:
-        raise InvalidInput("the form's revision is not a number; reload the page",
-                           location=["expected_revision"]) from None
+    """The form's ``expected_revision`` (the revision the edit was made against): 0 (nothing
+    yet) to ``INT_MAX``; anything else is InvalidInput naming the field (422, never a 500)."""
+    text = (form.get("expected_revision", "0") or "0").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > len(str(INT_MAX)) \
+            or int(text) > INT_MAX:
+        raise InvalidInput("the form's revision is not a revision number; reload the page",
+                           location=["expected_revision"], expected=f"0 to {INT_MAX}")
+    return int(text)
 
 
 def safe_next(target: str | None, default: str = "/") -> str:
@@ -131,6 +145,7 @@ def set_session_cookie(request: Request, response: Response, token: str) -> None
                         secure=settings.secure_cookies, max_age=settings.session_hours * 3600)
 
 
-__all__ = ["COOKIE", "CSRF_HEADER", "CsrfHeader", "FormText", "IdentityDep", "StoreDep",
+__all__ = ["COOKIE", "CSRF_HEADER", "FORM_FIELD_MAX", "CsrfHeader", "FormText", "IdentityDep",
+           "RevisionQuery", "StoreDep",
            "ViewerDep", "check_csrf", "client_of", "form_of", "get_identity", "password_gate",
            "required", "revision_of", "safe_next", "set_session_cookie", "settings_of"]

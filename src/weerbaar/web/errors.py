@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -56,8 +59,10 @@ def install(app: FastAPI) -> None:
     async def weerbaar_error(request: Request, exc: WeerbaarError) -> Response:
         code = status_for(exc)
         if is_api(request):
-            return JSONResponse({"error": type(exc).__name__, "detail": str(exc)},
-                                status_code=code)
+            body: dict[str, Any] = {"error": type(exc).__name__, "detail": str(exc)}
+            if isinstance(exc, Conflict) and exc.current is not None:
+                body["current"] = exc.current
+            return JSONResponse(body, status_code=code)
         if isinstance(exc, NotAuthenticated):
             return RedirectResponse(f"/login?next={quote(request.url.path, safe='/')}",
                                     status_code=303)
@@ -68,6 +73,20 @@ def install(app: FastAPI) -> None:
             return RedirectResponse(f"{PASSWORD_PAGE}?next={quote(exc.next or '/', safe='/')}",
                                     status_code=303)
         return error_page(request, code, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        """A request whose parameters or body do not fit the route: FastAPI's 422 (``detail``:
+        the problems with their ``loc``) under /api/, the error page naming the field
+        elsewhere."""
+        if is_api(request):
+            return await request_validation_exception_handler(request, exc)
+        problems = exc.errors()
+        first = problems[0] if problems else {}
+        where = ".".join(str(p) for p in first.get("loc", ())
+                         if p not in ("body", "query", "path", "header", "cookie"))
+        message = str(first.get("msg", "invalid request")).removeprefix("Value error, ")
+        return error_page(request, 422, f"{where}: {message}" if where else message)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -1,7 +1,8 @@
 """The error answers of the JSON API as the OpenAPI document declares them.
 
 Errors the application raises (:class:`~weerbaar.errors.WeerbaarError`) answer
-``{"error": ..., "detail": ...}`` (:class:`ApiError`) with 400, 401, 403, 404, 409 or 422. A
+``{"error": ..., "detail": ...}`` (:class:`ApiError`) with 400, 401, 403, 404, 409 or 422 (and
+413 for a body over the size limit). A
 request whose shape does not match the operation (a missing field, a text where a number belongs)
 is refused by FastAPI itself with 422 and its list of problems (:class:`RequestProblems`); a 422
 is therefore one of the two. Declared for every API operation, so clients and the schema-based
@@ -42,6 +43,8 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
           "cycle or a recent password confirmation is missing"},
     404: {"model": ApiError, "description": "No such cycle, scenario, theme, session or profile"},
     409: {"model": ApiError, "description": "Conflict: the edit was made against a stale revision"},
+    413: {"model": ApiError, "description": "The request body is larger than the server's limit "
+          "(WEERBAAR_MAX_BODY_BYTES, 2 MiB by default)"},
     422: {"model": ApiError | RequestProblems,
           "description": "Invalid input: the detail names the key path"},
 }

@@ -7,6 +7,7 @@ from pydantic import ValidationError
 
 from weerbaar.domain import EvidenceLink, ReviewPart, ReviewSection, ThemeReview
 from weerbaar.errors import InvalidInput
+from weerbaar.web.forms import text_of
 
 
 def review_from_form(form: dict[str, str], current: ThemeReview) -> ThemeReview:
@@ -30,21 +31,22 @@ def review_from_form(form: dict[str, str], current: ThemeReview) -> ThemeReview:
                     location=[f"{part.value}-evidence"],
                     expected="scenario:ID, measure:ID, signal:ID or document:TEXT",
                 ) from None
-        text = form.get(f"{part.value}-text", "").replace("\r\n", "\n")
-        if text.strip() or links:
+        text = text_of(form, f"{part.value}-text")
+        if text.strip() or links or part in current.sections:  # emptied, not deleted
             sections[part] = ReviewSection(text=text, evidence=tuple(links))
     data = current.model_dump()
     data["sections"] = sections
     for name in ("comprehensive", "more_resilient"):
         old = getattr(current, name)
-        data[name] = {"answer": form.get(name, old.answer.value),
-                      "reasoning": form.get(f"{name}-reasoning", old.reasoning or "") or None}
+        why = (text_of(form, f"{name}-reasoning") if f"{name}-reasoning" in form
+               else old.reasoning or "")
+        data[name] = {"answer": form.get(name, old.answer.value), "reasoning": why or None}
     if form.get("marking"):
         data["marking"] = form["marking"]
     if "verdict" in form:
         data["verdict"] = form["verdict"] or None
     if "verdict-reasoning" in form:
-        data["verdict_reasoning"] = form["verdict-reasoning"].replace("\r\n", "\n") or None
+        data["verdict_reasoning"] = text_of(form, "verdict-reasoning") or None
     try:
         return ThemeReview.model_validate(data)
     except ValidationError as exc:
@@ -54,4 +56,27 @@ def review_from_form(form: dict[str, str], current: ThemeReview) -> ThemeReview:
                            location=[field]) from None
 
 
-__all__ = ["review_from_form"]
+def review_fields(review: ThemeReview, marking: str) -> dict[str, str]:
+    """The review form's fields of a review (``marking``: its effective marking), so that
+    submitting them unchanged gives back the same review."""
+    out: dict[str, str] = {}
+    for part in ReviewPart:
+        section = review.section(part)
+        out[f"{part.value}-text"] = section.text
+        out[f"{part.value}-evidence"] = "".join(f"{e.kind.value}:{e.ref}\n"
+                                                for e in section.evidence)
+    for name in ("comprehensive", "more_resilient"):
+        answer = getattr(review, name)
+        out[name] = answer.answer.value
+        out[f"{name}-reasoning"] = answer.reasoning or ""
+    out["verdict"] = review.verdict.value if review.verdict else ""
+    out["verdict-reasoning"] = review.verdict_reasoning or ""
+    out["marking"] = marking
+    return out
+
+
+MERGED = ("-text", "-evidence", "-reasoning", "comprehensive", "more_resilient", "verdict",
+          "marking")
+
+
+__all__ = ["MERGED", "review_fields", "review_from_form"]

@@ -33,6 +33,10 @@ class WebSettings(BaseSettings):
     login_lockout_minutes: int = Field(15, ge=1)
     # administrators' actions need a password confirmation at most this old
     reauth_minutes: int = Field(5, ge=1)
+    # the largest request body accepted (bytes); larger ones are answered 413. No route takes
+    # file uploads: forms and JSON bodies are far smaller (a theme review's four parts at their
+    # longest are about 0.4 MiB)
+    max_body_bytes: int = Field(2 * 1024 * 1024, ge=64 * 1024, le=1024**3)
 
     @cached_property
     def policy(self) -> Policy:
@@ -59,9 +63,12 @@ class WebSettings(BaseSettings):
             problem = exc.errors()[0]
             name = str(problem["loc"][0])
             variable = PREFIX + name.upper()
-            limit = (problem.get("ctx") or {}).get("ge")
-            if limit is not None:
-                raise InvalidInput(f"{name} must be at least {limit}",
+            ctx = problem.get("ctx") or {}
+            if ctx.get("ge") is not None:
+                raise InvalidInput(f"{name} must be at least {ctx['ge']}",
+                                   location=[variable]) from None
+            if ctx.get("le") is not None:
+                raise InvalidInput(f"{name} must be at most {ctx['le']}",
                                    location=[variable]) from None
             kind = "whole number" if problem["type"].startswith("int") else "yes or no"
             raise InvalidInput(f"{variable}={values.get(name, given.get(name))!r} is not a "

@@ -1,13 +1,16 @@
-"""Measures: the list of a cycle's measures, adding one."""
+"""Measures: the list of a cycle's measures, one measure, adding one, saving an edit."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from fastapi import APIRouter
+from pydantic import BaseModel, Field
 
 from weerbaar.domain import Measure
-from weerbaar.services.measures import add_measure, list_measures
+from weerbaar.domain.limits import INT_MAX
+from weerbaar.errors import InvalidInput
+from weerbaar.services.measures import add_measure, get_measure, list_measures, save_measure
 from weerbaar.web.deps import CsrfHeader, IdentityDep, StoreDep, ViewerDep, check_csrf
 
 router = APIRouter()
@@ -25,3 +28,35 @@ def api_measure_add(cycle: str, body: Measure, identity: IdentityDep, store: Sto
     check_csrf(identity, csrf)
     revision = add_measure(store, identity.viewer, cycle, body)
     return {"id": body.id, "revision": revision}
+
+
+class MeasureUpdate(BaseModel):
+    """A whole measure, the revision the edit was made against, and the fields to delete (a
+    field left out without being named here is an error, never a deletion)."""
+
+    measure: Measure
+    expected_revision: int = Field(ge=1, le=INT_MAX)
+    reason: str | None = Field(default=None, max_length=2000)
+    delete: list[str] = Field(default_factory=list, max_length=50)
+
+
+@router.get("/cycles/{cycle}/measures/{measure}")
+def api_measure(cycle: str, measure: str, viewer: ViewerDep, store: StoreDep) -> dict[str, Any]:
+    record = get_measure(store, viewer, cycle, measure)
+    return {"revision": record.stored.revision, "updated_by": record.stored.updated_by,
+            "updated_at": record.stored.updated_at.isoformat(),
+            "measure": record.measure.model_dump(mode="json")}
+
+
+@router.put("/cycles/{cycle}/measures/{measure}")
+def api_measure_update(cycle: str, measure: str, body: MeasureUpdate, identity: IdentityDep,
+                       store: StoreDep, csrf: CsrfHeader = None) -> dict[str, Any]:
+    """Save a measure made against ``expected_revision`` (409 with the current one when
+    stale)."""
+    check_csrf(identity, csrf)
+    if body.measure.id != measure:
+        raise InvalidInput("the measure's id is not the one in the address",
+                           location=["measure", "id"], expected=measure)
+    return {"revision": save_measure(store, identity.viewer, cycle, body.measure,
+                                     expected_revision=body.expected_revision,
+                                     reason=body.reason, delete=body.delete)}

@@ -8,20 +8,24 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from weerbaar.domain.limits import INT_MAX
 from weerbaar.services.history import item_diff, item_history
 from weerbaar.services.scenarios import get_scenario, list_scenarios, save_scenario
-from weerbaar.web.deps import CsrfHeader, IdentityDep, StoreDep, ViewerDep, check_csrf
+from weerbaar.web.deps import CsrfHeader, IdentityDep, RevisionQuery, StoreDep, ViewerDep, check_csrf
 
 router = APIRouter()
 
 
 class ScenarioUpdate(BaseModel):
-    """A scenario in workspace-file form (class codes or natural-unit values) and the revision
-    the edit was made against."""
+    """A scenario in workspace-file form (class codes or natural-unit values), the revision the
+    edit was made against, and what to delete (``impact.C``, ``likelihood``, ``narrative``,
+    ``risk_category``): a score the scenario has that the body leaves out without naming it
+    here is an error, never a deletion."""
 
     scenario: dict[str, Any]
-    expected_revision: int = Field(ge=1)
+    expected_revision: int = Field(ge=1, le=INT_MAX)
     reason: str | None = Field(default=None, max_length=2000)
+    delete: list[str] = Field(default_factory=list, max_length=100)
 
 
 @router.get("/cycles/{cycle}/scenarios")
@@ -45,10 +49,12 @@ def api_scenario(cycle: str, scenario: str, viewer: ViewerDep,
 @router.put("/cycles/{cycle}/scenarios/{scenario}")
 def api_scenario_update(cycle: str, scenario: str, body: ScenarioUpdate, identity: IdentityDep,
                         store: StoreDep, csrf: CsrfHeader = None) -> dict[str, Any]:
-    """Save a scenario's scores made against ``expected_revision`` (409 when stale)."""
+    """Save a scenario made against ``expected_revision`` (409 with the current document when
+    stale; the same revision when nothing changed)."""
     check_csrf(identity, csrf)
     new = save_scenario(store, identity.viewer, cycle, scenario, body.scenario,
-                        expected_revision=body.expected_revision, reason=body.reason)
+                        expected_revision=body.expected_revision, reason=body.reason,
+                        delete=body.delete)
     return {"revision": new}
 
 
@@ -61,7 +67,10 @@ def api_history(cycle: str, scenario: str, viewer: ViewerDep,
 
 
 @router.get("/cycles/{cycle}/scenarios/{scenario}/diff")
-def api_diff(cycle: str, scenario: str, a: int, b: int, viewer: ViewerDep,
-             store: StoreDep) -> list[dict[str, Any]]:
-    return [{"path": c.path, "before": c.before, "after": c.after}
-            for c in item_diff(store, viewer, cycle, "scenario", scenario, a, b)]
+def api_diff(cycle: str, scenario: str, a: RevisionQuery, b: RevisionQuery, viewer: ViewerDep,
+             store: StoreDep, lang: str = "en") -> list[dict[str, str]]:
+    """What changed from revision ``a`` to ``b``, one line per change in the words of the
+    domain: ``{"subject": "2.1 Fatalities", "aspect": "expected value", "before": "B",
+    "after": "C"}`` (display strings in ``lang``)."""
+    return [c.to_dict()
+            for c in item_diff(store, viewer, cycle, "scenario", scenario, a, b, lang=lang)]

@@ -15,6 +15,7 @@ from weerbaar.errors import InvalidInput
 from weerbaar.i18n import texts
 from weerbaar.services.accounts import MIN_PASSWORD, Identity, change_password, whoami
 from weerbaar.services.database import Store
+from weerbaar.services.passwords import MAX_PASSWORD, password_problem
 from weerbaar.web.deps import (
     IdentityDep,
     StoreDep,
@@ -36,7 +37,7 @@ def _form(request: Request, store: Store, identity: Identity, next: str, *,
     user = whoami(store, identity.viewer)
     return page(request, "password.html", status_code=status_code, identity=identity,
                 next=safe_next(next), forced=user.must_change_password, error=error,
-                min_length=MIN_PASSWORD)
+                min_length=MIN_PASSWORD, max_length=MAX_PASSWORD)
 
 
 @router.get(PASSWORD_PAGE)
@@ -58,8 +59,8 @@ async def password_submit(request: Request, store: StoreDep, identity: IdentityD
         changed = change_password(store, identity.viewer, current, new,
                                   client=client_of(request), policy=settings_of(request).policy)
     except InvalidInput as exc:
-        message = (t("A password needs at least {n} characters.", n=MIN_PASSWORD)
-                   if len(new) < MIN_PASSWORD
+        problem = password_problem(new, username=whoami(store, identity.viewer).username)
+        message = (t(problem.message, **problem.values) if problem is not None
                    else t("The new password must differ from the current one.")
                    if new == current else str(exc))
         return _form(request, store, identity, next, status_code=422, error=message)

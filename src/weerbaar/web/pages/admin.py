@@ -18,9 +18,11 @@ from weerbaar.errors import (
     NotFound,
     ReauthenticationRequired,
 )
+from weerbaar.i18n import texts
 from weerbaar.services import accounts
 from weerbaar.services.accounts import Identity
 from weerbaar.services.database import Store
+from weerbaar.services.passwords import password_problem
 from weerbaar.web.deps import (
     IdentityDep,
     StoreDep,
@@ -30,7 +32,7 @@ from weerbaar.web.deps import (
     safe_next,
     settings_of,
 )
-from weerbaar.web.render import page
+from weerbaar.web.render import language, page
 
 router = APIRouter()
 USERS_PAGE = "/admin/users"
@@ -82,9 +84,12 @@ def users_page(request: Request, store: StoreDep, identity: IdentityDep) -> Resp
 
 
 async def _act(request: Request, store: Store, identity: Identity,
-               action: Callable[[dict[str, str]], Any]) -> Response:
+               action: Callable[[dict[str, str]], Any], *,
+               password_for: Callable[[dict[str, str]], str] | None = None) -> Response:
     """Run one user-management action of the page on its form: back to the list, or the list
-    with the message (422 invalid input, 404 no such user or cycle, 409 exists already)."""
+    with the message (422 invalid input, 404 no such user or cycle, 409 exists already).
+    ``password_for``: the user name the form's password is for; a password the policy refuses
+    is explained in the page's language."""
     form = await form_of(request, identity)
     try:
         action(form)
@@ -92,7 +97,13 @@ async def _act(request: Request, store: Store, identity: Identity,
         raise ReauthenticationRequired(str(exc), next=USERS_PAGE) from None
     except (InvalidInput, NotFound, Conflict) as exc:
         code = 404 if isinstance(exc, NotFound) else 409 if isinstance(exc, Conflict) else 422
-        return _users_page(request, store, identity, status_code=code, error=str(exc))
+        message = str(exc)
+        if (isinstance(exc, InvalidInput) and exc.location == ["password"]
+                and password_for is not None):
+            problem = password_problem(form.get("password", ""), username=password_for(form))
+            if problem is not None:
+                message = texts(language(request))(problem.message, **problem.values)
+        return _users_page(request, store, identity, status_code=code, error=message)
     return RedirectResponse(f"{USERS_PAGE}?saved=1", status_code=303)
 
 
@@ -101,7 +112,7 @@ async def user_add(request: Request, store: StoreDep, identity: IdentityDep) -> 
     return await _act(request, store, identity, lambda form: accounts.add_user(
         store, identity.viewer, required(form, "username").strip(), required(form, "password"),
         display_name=form.get("display_name", "").strip() or None,
-        is_admin=form.get("admin") == "1"))
+        is_admin=form.get("admin") == "1"), password_for=lambda form: form.get("username", ""))
 
 
 @router.post(USERS_PAGE + "/{username}/grant")
@@ -124,4 +135,5 @@ async def user_status(request: Request, username: str, store: StoreDep,
 async def user_password(request: Request, username: str, store: StoreDep,
                         identity: IdentityDep) -> Response:
     return await _act(request, store, identity, lambda form: accounts.reset_password(
-        store, identity.viewer, username, required(form, "password")))
+        store, identity.viewer, username, required(form, "password")),
+        password_for=lambda _: username)

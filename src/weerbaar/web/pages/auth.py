@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from weerbaar.services.accounts import login, logout
 from weerbaar.web.deps import (
     COOKIE,
+    FORM_FIELD_MAX,
     FormText,
     IdentityDep,
     StoreDep,
@@ -43,7 +44,8 @@ def login_form(request: Request, next: str = "/") -> Response:
 
 @router.post("/login")
 def login_submit(request: Request, store: StoreDep, username: FormText, password: FormText,
-                 csrf_token: FormText, next: Annotated[str, Form()] = "/") -> Response:
+                 csrf_token: FormText,
+                 next: Annotated[str, Form(max_length=FORM_FIELD_MAX["next"])] = "/") -> Response:
     expected = request.cookies.get(PRE_CSRF)
     if not expected or not secrets.compare_digest(expected, csrf_token):
         return error_page(request, 403, "CSRF check failed; reload the login page")

@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from weerbaar.errors import Conflict, InvalidInput, format_key_path
+from weerbaar.services.accounts import Identity
 from weerbaar.services.history import item_diff, item_history
-from weerbaar.services.scenarios import edit_scenario, get_scenario, list_scenarios, save_scores
+from weerbaar.services.scenarios import (
+    ScenarioRecord,
+    edit_scenario,
+    get_scenario,
+    list_scenarios,
+    save_scores,
+    scenario_input_at,
+)
 from weerbaar.web.deps import IdentityDep, StoreDep, form_of, revision_of
-from weerbaar.web.forms import form_scores, typed_scores
+from weerbaar.web.forms import (
+    BOUNDS,
+    PROBABILITY_FIELDS,
+    FormErrors,
+    deletions,
+    form_scores,
+    typed_scores,
+)
+from weerbaar.web.merge import THEIRS, Merge, apply_choices, three_way
 from weerbaar.web.render import asked_language, page
 
 router = APIRouter()
+
+SCORE_PARTS = (*BOUNDS, "reasoning", *PROBABILITY_FIELDS)
 
 
 @router.get("/cycles/{cycle}/scenarios")
@@ -36,7 +52,8 @@ def scenario_detail(request: Request, cycle: str, scenario: str, store: StoreDep
     viewer = identity.viewer
     record = get_scenario(store, viewer, cycle, scenario)
     revisions = item_history(store, viewer, cycle, "scenario", scenario)
-    changes = item_diff(store, viewer, cycle, "scenario", scenario, a, b) if a and b else None
+    changes = item_diff(store, viewer, cycle, "scenario", scenario, a, b,
+                        lang=asked_language(request)) if a and b else None
     return page(request, "scenario.html", identity=identity, cycle=record.scope.cycle,
                 stored=record.stored, s=record.scenario, profile=record.profile,
                 revisions=revisions, changes=changes, a=a, b=b, may_edit=record.may_edit,
@@ -47,10 +64,33 @@ def scenario_detail(request: Request, cycle: str, scenario: str, store: StoreDep
 def scenario_edit(request: Request, cycle: str, scenario: str, store: StoreDep,
                   identity: IdentityDep) -> Response:
     record = edit_scenario(store, identity.viewer, cycle, scenario)
-    return page(request, "score.html", identity=identity, cycle=record.scope.cycle,
-                s=record.scenario, profile=record.profile, values=typed_scores(record.input),
-                revision=record.stored.revision, errors={}, conflict=None,
+    return _score_page(request, identity, record, values=score_values(record),
+                       revision=record.stored.revision)
+
+
+def score_values(record: ScenarioRecord) -> dict[str, str]:
+    """The scoring form's fields of a scenario (its scores and its effective marking)."""
+    return {**typed_scores(record.input),
+            "marking": record.scope.scheme.effective(record.scenario.marking)}
+
+
+def _score_page(request: Request, identity: Identity, record: ScenarioRecord, *,
+                values: dict[str, str], revision: int, status_code: int = 200,
+                errors: dict[str, str] | None = None, merge: Merge | None = None,
+                conflict: str | None = None, confirm: list[str] | None = None) -> Response:
+    return page(request, "score.html", status_code=status_code, identity=identity,
+                cycle=record.scope.cycle, s=record.scenario, profile=record.profile,
+                values=values, revision=revision, errors=errors or {}, conflict=conflict,
+                merge=merge, confirm=confirm or [], probability_fields=PROBABILITY_FIELDS,
+                criteria={c.id: c for c in record.profile.criteria},
+                horizon=horizon_of(record),
                 **record.scope.marking_choices())
+
+
+def horizon_of(record: ScenarioRecord) -> float | None:
+    """The planning horizon (years) a probability of this scenario's type is given over."""
+    basis = record.profile.likelihood.basis(record.scenario.type)
+    return basis.horizon_years.value if basis.horizon_years else None
 
 
 def field_of(exc: InvalidInput) -> str:
@@ -58,10 +98,27 @@ def field_of(exc: InvalidInput) -> str:
     location = exc.location or []
     if location[:1] == ["impact"]:
         return f"{location[1]}-ev" if len(location) == 2 else "-".join(
-            str(p) for p in location[1:])
-    if location[:1] == ["likelihood"] and len(location) == 1:
-        return "likelihood-ev"
+            str(p) for p in location[1:3])
+    if location[:1] == ["likelihood"]:
+        return "likelihood-ev" if len(location) == 1 else "-".join(
+            str(p) for p in location[:2])
     return "-".join(str(p) for p in location) or "form"
+
+
+def field_errors(exc: InvalidInput) -> dict[str, str]:
+    """The messages of a refused form by field, and a summary (``form``)."""
+    if isinstance(exc, FormErrors):
+        return {**exc.fields, "form": next(iter(exc.fields.values()))}
+    message = exc.message + (f" (expected {exc.expected})" if exc.expected else "")
+    return {field_of(exc): message,
+            "form": f"{format_key_path(exc.location or [])}: {exc.message}"}
+
+
+def _pending_conflicts(form: dict[str, str]) -> Merge:
+    """The conflicts a submitted merged form still carries (to show them again)."""
+    conflicts = {k.removesuffix(THEIRS): (form.get(k.removesuffix(THEIRS), ""), v)
+                 for k, v in form.items() if k.endswith(THEIRS)}
+    return Merge(values=form, conflicts=conflicts)
 
 
 @router.post("/cycles/{cycle}/scenarios/{scenario}/edit")
@@ -70,26 +127,33 @@ async def scenario_save(request: Request, cycle: str, scenario: str, store: Stor
     viewer = identity.viewer
     form = await form_of(request, identity)
     expected = revision_of(form)
-    errors: dict[str, str] = {}
-    conflict: dict[str, Any] | None = None
+    plain, undecided = apply_choices(form)
+    deleted = deletions(plain)
     try:
-        save_scores(store, viewer, cycle, scenario, form_scores(form, marking=True),
-                    expected_revision=expected, reason=form.get("reason") or None)
+        if undecided:
+            raise FormErrors({name: "decide: keep yours or take theirs" for name in undecided})
+        scores = form_scores(plain, marking=True)
+        if deleted and plain.get("confirm_deletion") != "yes":
+            record = edit_scenario(store, viewer, cycle, scenario)
+            return _score_page(request, identity, record, values=form, revision=expected,
+                               merge=_pending_conflicts(form), confirm=deleted)
+        save_scores(store, viewer, cycle, scenario, scores, expected_revision=expected,
+                    reason=plain.get("reason") or None, delete=deleted)
         return RedirectResponse(f"/cycles/{cycle}/scenarios/{scenario}?saved=1",
                                 status_code=303)
     except InvalidInput as exc:
-        errors[field_of(exc)] = exc.message + (f" (expected {exc.expected})"
-                                               if exc.expected else "")
-        errors.setdefault("form", f"{format_key_path(exc.location or [])}: {exc.message}")
-        status = 422
+        record = edit_scenario(store, viewer, cycle, scenario)
+        return _score_page(request, identity, record, values=form, revision=expected,
+                           status_code=422, errors=field_errors(exc),
+                           merge=_pending_conflicts(form))
     except Conflict as exc:
-        conflict = {"message": str(exc)}
-        status = 409
-    record = get_scenario(store, viewer, cycle, scenario)
-    if conflict is not None:
-        conflict["current"] = typed_scores(record.input)
-    return page(request, "score.html", status_code=status, identity=identity,
-                cycle=record.scope.cycle, s=record.scenario, profile=record.profile,
-                values=form, revision=expected if conflict is None else record.stored.revision,
-                errors=errors, conflict=conflict, typed_revision=expected,
-                **record.scope.marking_choices())
+        record = edit_scenario(store, viewer, cycle, scenario)
+        base = scenario_input_at(store, viewer, cycle, scenario, expected)
+        theirs = score_values(record)
+        before = {**typed_scores(base), "marking": base["marking"]} if base else {}
+        scored = {k for k in {*before, *theirs, *plain}
+                  if k == "marking" or ("-" in k and k.rsplit("-", 1)[-1] in SCORE_PARTS)}
+        merge = three_way(before, plain, theirs, sorted(scored))
+        return _score_page(request, identity, record, values=merge.values,
+                           revision=record.stored.revision, status_code=409, merge=merge,
+                           conflict=str(exc))
