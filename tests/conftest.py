@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,6 +10,11 @@ from weerbaar.methods.profile import MethodProfile
 from weerbaar.methods.registry import get_profile
 
 NATIONAL_PROFILES = ("nrb-2008", "gra-2019", "rnv-2022")
+
+# The audit key that signs the audit and read logs (docs/security.md): set here, before any test
+# creates a database, so no test reads or creates a key file in the user's home folder; the
+# servers and commands the tests start as subprocesses inherit it.
+os.environ.setdefault("WEERBAAR_AUDIT_KEY", "weerbaar-test-audit-key-" + "0" * 40)
 
 
 @pytest.fixture

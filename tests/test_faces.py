@@ -166,6 +166,7 @@ def web_routes() -> list[tuple[str, Any]]:
 
 # Routes that serve no content of the database: files of installed packages, and liveness.
 PLAIN_ROUTES = {"GET /static-vendor/plotly.min.js", "GET /health", "GET /login", "GET /reauth",
+                "GET /login/second-factor",
                 "GET /api/v1/openapi.json", "GET /api/docs", "GET /docs/oauth2-redirect"}
 
 

@@ -180,6 +180,16 @@ class PasswordChangeRequired(PermissionDenied):
         super().__init__(message)
 
 
+class TwoFactorEnrolmentRequired(PermissionDenied):
+    """The user's clearance requires two-factor login and they have not set it up: nothing
+    else until they have (HTTP 403; pages go to the enrolment page, then return to ``next``)."""
+
+    def __init__(self, message: str = "set up two-factor login first", *,
+                 next: str | None = None) -> None:
+        self.next = next
+        super().__init__(message)
+
+
 class PendingMigrations(WeerbaarError):
     """The database schema is older than this version of weerbaar expects (run the upgrade)."""
 

@@ -7,6 +7,8 @@ Users (password: ``PASSWORDS[name]``):
 - ``ann``: analyst on every cycle
 - ``eva``, ``ed``: experts on every cycle
 - ``vic``: viewer on midterm-2021 only
+
+Two-factor login is required of nobody in this database (see ``build_database``).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 
 from tests.operator_support import OPERATOR
 
-from weerbaar.services import accounts
+from weerbaar.services import accounts, two_factor
 from weerbaar.services.cycles import load_examples
 from weerbaar.store import open_store, upgrade
 
@@ -46,6 +48,10 @@ def build_database(path: Path) -> Path:
         for name, (role, cycle) in USERS.items():
             accounts.add_user(store, OPERATOR, name, PASSWORDS[name], must_change_password=False)
             accounts.grant(store, OPERATOR, name, role, cycle=cycle)
+        # tests that are not about two-factor login grant clearances up to secret and log in
+        # with the password alone: nobody is required to have it here (test_two_factor.py
+        # and test_browser_two_factor.py put the default back)
+        two_factor.set_requirement(store, OPERATOR, None)
     finally:
         store.dispose()
     return path

@@ -859,6 +859,45 @@ def test_admin_reset_password(client_for: Client, anon: TestClient, store: Any) 
                                                           json={"password": new}), 403)
 
 
+def test_admin_revoke(client_for: Client, anon: TestClient, store: Any) -> None:
+    admin, vic = client_for("admin"), client_for("vic")
+    assert vic.get(f"{API}/cycles/{DRAFT}").status_code == 200
+    response = admin.delete(f"{USERS}/vic/grants/{DRAFT}")
+    assert response.status_code == 200 and response.json()["roles"] == {}
+    # the same login session sees the change at its next request
+    assert f"cycle '{DRAFT}'" in error(vic.get(f"{API}/cycles/{DRAFT}"), 403)
+    assert vic.get(f"{API}/cycles").json() == []
+    assert "no role on cycle" in error(admin.delete(f"{USERS}/vic/grants/{DRAFT}"), 404)
+    entry = store_audit(store)[-1]
+    assert (entry.action, entry.entity_key, entry.cycle_key) == ("revoke", "vic", DRAFT)
+    assert entry.detail == {"role": "viewer", "cycle": DRAFT, "clearance": None}
+    # the all-cycles grant is one grant of its own: revoking it leaves the others alone
+    admin.post(f"{USERS}/ann/grants", json={"role": "viewer", "cycle": FROZEN})
+    ann = client_for("ann")
+    assert admin.delete(f"{USERS}/ann/grants/*").json()["roles"] == {FROZEN: "viewer"}
+    assert error(ann.put(SCENARIO, json={"scenario": {}, "expected_revision": 1}), 403)
+    assert ann.get(f"{API}/cycles/{FROZEN}").status_code == 200
+    assert "every cycle" in error(admin.delete(f"{USERS}/ann/grants/*"), 404)
+    assert error(admin.delete(f"{USERS}/nobody/grants/{DRAFT}"), 404)
+    assert "not a cycle key" in error(admin.delete(f"{USERS}/ann/grants/a b"), 422)
+    assert error(client_for("cora").delete(f"{USERS}/ann/grants/{FROZEN}"), 403)
+    assert error(anon.delete(f"{USERS}/ann/grants/{FROZEN}"), 401)
+    age_confirmations(store)
+    assert "reauthentication required" in error(admin.delete(f"{USERS}/ann/grants/{FROZEN}"),
+                                                403, "ReauthenticationRequired")
+    assert admin.post(f"{API}/reauth", json={"password": PASSWORDS["admin"]}).status_code == 200
+    admin.headers[CSRF] = "wrong"
+    assert "CSRF" in error(admin.delete(f"{USERS}/ann/grants/{FROZEN}"), 403)
+    assert client_for("ann").get(f"{API}/cycles/{FROZEN}").status_code == 200  # still granted
+
+
+def store_audit(store: Any) -> list[Any]:
+    from weerbaar.store import audit
+
+    with store.read() as conn:
+        return list(audit.entries(conn))
+
+
 # --- coverage and the OpenAPI document ---------------------------------------------------------
 
 TESTED = {
@@ -886,8 +925,13 @@ TESTED = {
     ("POST", "/api/v1/admin/users/{username}/grants"),
     ("PUT", "/api/v1/admin/users/{username}/status"),
     ("PUT", "/api/v1/admin/users/{username}/password"),
+    ("DELETE", "/api/v1/admin/users/{username}/grants/{cycle}"),
     ("GET", "/api/v1/cycles/{cycle}/search"),  # tests in test_need_to_know.py
     ("POST", "/api/v1/password"),  # tests in test_password_change.py
+    # tests in test_two_factor.py
+    ("POST", "/api/v1/login/second-factor"), ("GET", "/api/v1/account/two-factor"),
+    ("POST", "/api/v1/account/two-factor/setup"), ("POST", "/api/v1/account/two-factor/confirm"),
+    ("DELETE", "/api/v1/account/two-factor"), ("DELETE", "/api/v1/admin/users/{username}/two-factor"),
 }
 
 

@@ -185,11 +185,17 @@ PAGE_FORMS: dict[tuple[str, str], Callable[[Site], Form]] = {
     ("POST", "/admin/users/{username}/grant"): lambda s: {"role": "analyst", "cycle": DRAFT,
                                                           "clearance": "internal"},
     ("POST", "/admin/users/{username}/status"): lambda s: {"disabled": "1"},
+    ("POST", "/admin/users/{username}/revoke"): lambda s: {"cycle": DRAFT},
     ("POST", "/admin/users/{username}/password"): lambda s: {
         "password": "a-long-enough-password"},
     ("POST", "/account/password"): lambda s: {
         "current": PASSWORDS["ed"], "new": "another-long-password", "repeat":
         "another-long-password", "next": "/"},
+    ("POST", "/login/second-factor"): lambda s: {"code": "123456", "next": "/"},
+    ("POST", "/account/two-factor/setup"): lambda s: {"next": "/"},
+    ("POST", "/account/two-factor/confirm"): lambda s: {"code": "123456", "next": "/"},
+    ("POST", "/account/two-factor/disable"): lambda s: {},
+    ("POST", "/admin/users/{username}/two-factor"): lambda s: {},
 }
 # fields of a page's form that hold a revision number or an id; every other one is text
 FORM_KINDS = {"expected_revision": "int", "scenario": "id", "cycle": "id", "username": "id"}

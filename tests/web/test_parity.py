@@ -131,8 +131,9 @@ def decision_of_page(response: Any) -> int:
         location = response.headers["location"]
         if location.startswith("/login"):
             return 401
-        # the password prompt or the password form: refused until then
-        return 403 if location.startswith(("/reauth", "/account/password")) else 200
+        # the password prompt, the password form or the two-factor enrolment: refused until then
+        return 403 if location.startswith(("/reauth", "/account/password",
+                                           "/account/two-factor")) else 200
     return 200 if response.status_code < 300 else int(response.status_code)
 
 
@@ -311,6 +312,9 @@ WRITES = [
                            form={"role": "analyst", "cycle": DRAFT}),
          lambda s, _: Call("POST", f"{API}/admin/users/eva/grants",
                            json={"role": "analyst", "cycle": DRAFT}), writes=True),
+    Case("a role revoked",
+         lambda s, _: Call("POST", "/admin/users/eva/revoke", form={"cycle": "*"}),
+         lambda s, _: Call("DELETE", f"{API}/admin/users/eva/grants/*"), writes=True),
     Case("an account disabled",
          lambda s, _: Call("POST", "/admin/users/eva/status", form={"disabled": "1"}),
          lambda s, _: Call("PUT", f"{API}/admin/users/eva/status", json={"disabled": True}),
@@ -319,6 +323,9 @@ WRITES = [
          lambda s, _: Call("POST", "/admin/users/eva/password", form={"password": PASSWORD}),
          lambda s, _: Call("PUT", f"{API}/admin/users/eva/password",
                            json={"password": PASSWORD}), writes=True),
+    Case("a user's two-factor login reset",
+         lambda s, _: Call("POST", "/admin/users/eva/two-factor", form={}),
+         lambda s, _: Call("DELETE", f"{API}/admin/users/eva/two-factor"), writes=True),
     Case("one's own password changed",
          lambda s, _: Call("POST", "/account/password", form={
              "current": PASSWORD, "new": NEW_PASSWORD, "repeat": NEW_PASSWORD}),
@@ -421,8 +428,14 @@ EXPECTED = {
     ("an account added", "admin-internal"): 200,
     ("a role granted", "analyst-internal"): 403,
     ("a role granted", "admin-confidential"): 200,
+    ("a role revoked", "admin-internal"): 200,
+    ("a role revoked", "coordinator-confidential"): 403,
+    ("a role revoked", "nobody"): 401,
     ("an account disabled", "admin-internal"): 200,
     ("a password set by an administrator", "viewer-internal"): 403,
+    ("a user's two-factor login reset", "admin-internal"): 200,
+    ("a user's two-factor login reset", "coordinator-confidential"): 403,
+    ("a user's two-factor login reset", "nobody"): 401,
     ("one's own password changed", "viewer-internal"): 200,
     ("one's own password changed", "nobody"): 401,
     ("one's own password changed with a wrong current one", "expert-internal"): 403,

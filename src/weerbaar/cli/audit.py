@@ -1,4 +1,4 @@
-"""``weerbaar audit verify|export``: the hash-chained audit log and read log."""
+"""``weerbaar audit verify|anchor|export``: the hash-chained, signed audit log and read log."""
 
 from __future__ import annotations
 
@@ -8,20 +8,74 @@ from typing import Annotated
 
 import typer
 
-from weerbaar.cli.options import DbOption, open_db, operator, out, refuse_existing, write_new
+from weerbaar.cli.options import (
+    DbOption,
+    open_db,
+    operator,
+    out,
+    print_json,
+    refuse_existing,
+    write_new,
+)
 
-audit_app = typer.Typer(help="The append-only, hash-chained audit log.", no_args_is_help=True)
+audit_app = typer.Typer(help="The append-only, hash-chained and signed audit log.",
+                        no_args_is_help=True)
 
 
 @audit_app.command("verify")
-def audit_verify(db: DbOption = None) -> None:
-    """Check the hash chains of the audit log (changes) and the read log (reads of marked
-    content): a modified, deleted or reordered entry is reported (exit code 9)."""
-    from weerbaar.services.audit import verify_audit
+def audit_verify(
+    anchor: Annotated[Path | None, typer.Option(
+        "--anchor", help="An anchor written by `weerbaar audit anchor`: the database must still "
+        "hold the anchored entries, and the chains must continue validly from them.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Check the audit log (changes) and the read log (reads of marked content): each entry's
+    hash and place in its chain and, with the audit key, its HMAC and the head's; a modified,
+    deleted, reordered or forged entry, a rewound head or (with --anchor) a truncated or
+    recomputed chain is reported (exit code 9)."""
+    from weerbaar.services.audit import load_anchor, verify_audit
 
-    check = verify_audit(open_db(db), operator())
-    out.print(f"audit log of {check.database}: {check.changes} entries, chain intact")
-    out.print(f"read log: {check.reads} entries, chain intact")
+    check = verify_audit(open_db(db), operator(),
+                         anchor=load_anchor(anchor) if anchor is not None else None)
+
+    def unsigned(count: int) -> str:
+        return (f" ({count} unsigned, written before migration {check.signed_from}: checked "
+                "by their hashes)" if count else "")
+
+    out.print(f"audit log of {check.database}: {check.changes} entries"
+              f"{unsigned(check.unsigned_changes)}, chain intact, HMACs valid", highlight=False)
+    out.print(f"read log: {check.reads} entries{unsigned(check.unsigned_reads)}, chain intact, "
+              "HMACs valid", highlight=False)
+    out.print(f"signed with the audit key {check.key_id} ({check.key_source})", highlight=False)
+    if check.anchor is not None:
+        points = check.anchor.chains
+        out.print(f"anchor of {check.anchor.created_at}: the audit log's first "
+                  f"{points['audit_log'].count} and the read log's first "
+                  f"{points['read_log'].count} entries are as anchored, and the chains "
+                  "continue validly from them", highlight=False)
+
+
+@audit_app.command("anchor")
+def audit_anchor(
+    output: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Write the anchor to this new file (default: print it).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Write a signed checkpoint of both chains' heads (entries, last hash, time; HMAC with the
+    audit key) to keep outside the database; `weerbaar audit verify --anchor FILE` checks the
+    database against it. Refused when the chains do not verify (exit code 9)."""
+    from weerbaar.services.audit import anchor_audit
+
+    if output is not None:
+        refuse_existing(output)
+    anchor = anchor_audit(open_db(db), operator())
+    if output is None:
+        print_json(anchor.to_dict())
+        return
+    write_new(output, anchor.to_json())
+    points = anchor.chains
+    out.print(f"wrote {output}: audit log at entry {points['audit_log'].count}, read log at "
+              f"entry {points['read_log'].count} ({anchor.created_at})", highlight=False)
 
 
 @audit_app.command("export")
@@ -30,8 +84,8 @@ def audit_export(output: Annotated[Path, typer.Option("--out", "-o")],
                  reads: Annotated[bool, typer.Option(
                      "--reads", help="Export the read log instead of the log of changes.")] = False,
                  db: DbOption = None) -> None:
-    """Write the audit log (or with --reads the read log), with each entry's hashes, as JSON
-    lines."""
+    """Write the audit log (or with --reads the read log), with each entry's hashes and HMAC,
+    as JSON lines."""
     from weerbaar.services.audit import export_audit
 
     refuse_existing(output)

@@ -18,6 +18,8 @@ def db_upgrade(db: DbOption = None) -> None:
 
     state = upgrade_schema(open_db(db, check_schema=False), operator())
     out.print(f"{state.url}: at schema {state.current} (up to date)")
+    if state.audit_key:  # where the audit key is, or that it was created now (store/audit.py)
+        out.print(state.audit_key, highlight=False)
 
 
 @db_app.command("status")

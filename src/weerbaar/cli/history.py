@@ -9,6 +9,7 @@ from rich.table import Table
 
 from weerbaar.cli.options import (
     ActorOption,
+    ClearanceOption,
     DbOption,
     JsonOption,
     Lang,
@@ -30,18 +31,20 @@ KindOption = Annotated[str, typer.Option(
 
 @history_app.command("list")
 def history_list(cycle: str, key: str, kind: KindOption = "scenario",
-                 db: DbOption = None) -> None:
+                 db: DbOption = None, clearance: ClearanceOption = None) -> None:
     """List the revisions of a scenario, review, measure, signal, process or dependency: number,
-    who, when, why."""
-    from weerbaar.services.history import item_history
+    who, when, why (of a revision marked above --clearance only the number)."""
+    from weerbaar.services.history import REDACTED, item_history
 
-    revisions = item_history(open_db(db), operator(), cycle, kind, key)
+    store = open_db(db)
+    revisions = item_history(store, operator(clearance=clearance, store=store), cycle, kind, key)
     table = Table(title=f"{cycle} / {kind} {key}", title_justify="left")
     for col in ("revision", "when (UTC)", "who", "why"):
         table.add_column(col)
     for rev in revisions:
-        table.add_row(str(rev.number), f"{rev.created_at:%Y-%m-%d %H:%M:%S}", rev.actor,
-                      rev.reason or "")
+        when = f"{rev.created_at:%Y-%m-%d %H:%M:%S}" if rev.created_at else REDACTED
+        table.add_row(str(rev.number), when, rev.actor or REDACTED,
+                      REDACTED if rev.redacted else rev.reason or "")
     out.print(table)
 
 

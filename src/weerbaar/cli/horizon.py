@@ -66,6 +66,9 @@ def horizon_import(
     file_format: Annotated[str | None, typer.Option(
         "--format", help="csv, xlsx, json or feed (RSS/Atom); default: by the file's suffix.")
     ] = None,
+    marking: Annotated[str | None, typer.Option(
+        "--marking", help="Classification marking of every signal of the file (a signal's own "
+        "'marking' column or key wins when it is higher); at most your clearance.")] = None,
     as_json: JsonOption = False,
     db: DbOption = None, actor: ActorOption = None, reason: ReasonOption = None,
 ) -> None:
@@ -75,7 +78,7 @@ def horizon_import(
     given = {"threshold": threshold} if threshold is not None else {}
     result = import_signals(open_db(db), operator(actor), cycle, file, reason=reason,
                             dry_run=dry_run, keep_duplicates=keep_duplicates,
-                            format=file_format, **given)
+                            format=file_format, marking=marking, **given)
     if as_json:
         print_json(result.to_dict())
         return

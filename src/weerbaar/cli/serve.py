@@ -19,8 +19,9 @@ def serve(
 ) -> None:
     """Start the web application (prints a one-time admin password on first start).
 
-    Login throttling, session and re-authentication limits come from WEERBAAR_* variables
-    (docs/web.md)."""
+    Login throttling, session and re-authentication limits, the trusted reverse proxies
+    (WEERBAAR_TRUSTED_PROXIES) and the API documentation (WEERBAAR_API_DOCS) come from
+    WEERBAAR_* variables (docs/web.md)."""
     from weerbaar.services.accounts import ensure_admin
     from weerbaar.web import server  # the other face; this command only starts it
 

@@ -1,4 +1,5 @@
-"""``weerbaar users add|grant|list``: local accounts, their roles and clearances per cycle."""
+"""``weerbaar users add|grant|revoke|list|reset-2fa|two-factor``: local accounts, their roles
+and clearances per cycle, and two-factor login."""
 
 from __future__ import annotations
 
@@ -60,6 +61,22 @@ def users_grant(username: str, role: str,
     out.print(f"{username} is {role} on {'every cycle' if every else cycle}, cleared to {cleared}")
 
 
+@users_app.command("revoke")
+def users_revoke(username: str,
+                 cycle: Annotated[str, typer.Option(
+                     "--cycle", help="Cycle key, or * for the grant on every cycle.")],
+                 db: DbOption = None, actor: ActorOption = None) -> None:
+    """Take away a user's role and clearance on a cycle (their login sessions see it at
+    once)."""
+    from weerbaar.services.accounts import revoke
+
+    user = revoke(open_db(db), operator(actor), username, cycle=cycle)
+    left = ", ".join(f"{k}: {v.value}" for k, v in sorted(user.roles.items())) or "none"
+    where = "every cycle (*)" if cycle == ALL_CYCLES else cycle
+    out.print(f"{username} has no role on {where} any more (roles left: {left})",
+              highlight=False)
+
+
 @users_app.command("list")
 def users_list(db: DbOption = None) -> None:
     """List users and their roles."""
@@ -71,13 +88,54 @@ def users_list(db: DbOption = None) -> None:
     users = list_users(store, viewer)
     scheme = current_scheme(store, viewer)
     table = Table(title="Users", title_justify="left")
-    for col in ("user", "name", "admin", "roles (clearance)"):
+    for col in ("user", "name", "admin", "roles (clearance)", "two-factor"):
         table.add_column(col)
     for u in users:
         roles = ", ".join(f"{k}: {v.value} ({u.clearances.get(k, scheme.default)})"
                           for k, v in sorted(u.roles.items()))
-        table.add_row(u.username, u.display_name or "", "yes" if u.is_admin else "", roles)
+        table.add_row(u.username, u.display_name or "", "yes" if u.is_admin else "", roles,
+                      "on" if u.two_factor else "")
     out.print(table)
+
+
+@users_app.command("reset-2fa")
+def users_reset_two_factor(username: str, db: DbOption = None,
+                           actor: ActorOption = None) -> None:
+    """Reset a user's two-factor login (a lost phone): the key and the recovery codes are
+    removed and the user's login sessions end. A user whose clearance requires two-factor
+    login sets it up again at the next login."""
+    from weerbaar.services.two_factor import reset_two_factor
+
+    was_on = reset_two_factor(open_db(db), operator(actor), username)
+    out.print(f"two-factor login of {username} reset; their login sessions have ended"
+              if was_on else f"{username} had no two-factor login (their login sessions have "
+              "ended)", highlight=False)
+
+
+@users_app.command("two-factor")
+def users_two_factor(
+        required_from: Annotated[str | None, typer.Option(
+            "--from", help="Require two-factor login of everyone cleared for this marking or "
+            "higher on any cycle; 'off': of nobody for their clearance.")] = None,
+        admins: Annotated[bool | None, typer.Option(
+            "--admins/--no-admins", help="Require it of administrators too.")] = None,
+        db: DbOption = None, actor: ActorOption = None) -> None:
+    """Show or set who must have two-factor login (default: everyone cleared for the
+    classification scheme's audit-reads-from marking, confidential, or higher)."""
+    from weerbaar.services.two_factor import requirement, set_requirement
+
+    store = open_db(db)
+    viewer = operator(actor)
+    found = requirement(store, viewer)
+    if required_from is not None or admins is not None:
+        found = set_requirement(
+            store, viewer, required_from if required_from is not None else
+            found.required_from, admins=admins if admins is not None else found.admins)
+    who = (f"everyone cleared for {found.required_from} or higher on any cycle"
+           if found.required_from is not None else "nobody for their clearance")
+    out.print(f"two-factor login is required of {who}"
+              + (", and of administrators" if found.admins else "")
+              + (" (the default)" if not found.stored else ""), highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -42,6 +42,7 @@ class User(BaseModel):
     is_admin: bool = False
     disabled: bool = False
     must_change_password: bool = False
+    two_factor: bool = False  # enrolled in two-factor login (a confirmed TOTP secret)
     roles: dict[str, Role] = Field(default_factory=dict)
     clearances: dict[str, str] = Field(default_factory=dict)
 

@@ -15,6 +15,13 @@ Rules (see docs/security.md):
   signal's scenarios), so an invisible item's id does not show through a visible one;
 - a marking the scheme does not know (e.g. after the scheme was changed) ranks above every level:
   such content is visible to nobody until it is marked again (fail closed).
+
+A scheme may carry a *label* per marking (how it is shown and printed, in Dutch and English) and
+its *equivalents* in other systems (the EU's and NATO's markings of the same level), shown beside
+it and never levels of their own. Two schemes ship as presets (:data:`PRESETS`): ``default``
+(public < internal < confidential < secret) and ``vir-bi``, the markings of the Dutch central
+government's VIR-BI 2013 with their EU (Council Decision 2013/488/EU, appendix B) and NATO
+(C-M(2002)49) equivalents; see docs/classification.md.
 """
 
 from __future__ import annotations
@@ -24,20 +31,47 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from weerbaar.domain.text import Language
+
 DEFAULT_LEVELS: tuple[str, ...] = ("public", "internal", "confidential", "secret")
 MARKING_PATTERN = r"^[a-z][a-z0-9-]{0,39}$"
 _MARKING = re.compile(MARKING_PATTERN)
 
 
+class Equivalent(BaseModel):
+    """A marking of another system at the same level (``EU``: ``RESTREINT UE/EU RESTRICTED``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    system: str = Field(min_length=1, max_length=20)
+    marking: str = Field(min_length=1, max_length=100)
+
+
+class MarkingLabel(BaseModel):
+    """How one marking of a scheme is shown (``nl``, ``en``) and its equivalents elsewhere."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    marking: str
+    nl: str = Field(min_length=1, max_length=100)
+    en: str = Field(min_length=1, max_length=100)
+    equivalents: tuple[Equivalent, ...] = Field(default=(), max_length=10)
+
+    def get(self, lang: Language) -> str:
+        return self.nl if lang == "nl" else self.en
+
+
 class ClassificationScheme(BaseModel):
-    """The ordered markings in use (lowest first), the marking of unmarked content, and from which
-    marking on every read is written to the read log."""
+    """The ordered markings in use (lowest first), the marking of unmarked content, from which
+    marking on every read is written to the read log, and optionally each marking's label and
+    equivalents (labels only: they add no levels)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     levels: tuple[str, ...] = Field(default=DEFAULT_LEVELS, min_length=1, max_length=20)
     default: str = "internal"
     audit_reads_from: str = "confidential"
+    labels: tuple[MarkingLabel, ...] = Field(default=(), max_length=20)
 
     @model_validator(mode="after")
     def _check(self) -> ClassificationScheme:
@@ -51,6 +85,13 @@ class ClassificationScheme(BaseModel):
             if getattr(self, name) not in self.levels:
                 raise ValueError(f"{name} {getattr(self, name)!r} is not one of the markings "
                                  f"{', '.join(self.levels)}")
+        labelled = [label.marking for label in self.labels]
+        for marking in labelled:
+            if marking not in self.levels:
+                raise ValueError(f"the label of {marking!r} is not for one of the markings "
+                                 f"{', '.join(self.levels)}")
+        if len(set(labelled)) != len(labelled):
+            raise ValueError("a marking has one label")
         return self
 
     @property
@@ -90,6 +131,66 @@ class ClassificationScheme(BaseModel):
         """Is a read of content with this marking written to the read log?"""
         return self.rank(marking) >= self.rank(self.audit_reads_from)
 
-    def label(self, marking: str | None) -> str:
-        """The marking as printed on reports (upper case)."""
-        return self.effective(marking).upper()
+    def label_of(self, marking: str | None) -> MarkingLabel | None:
+        """The label the scheme gives a marking (None: it gives none)."""
+        level = self.effective(marking)
+        return next((label for label in self.labels if label.marking == level), None)
+
+    def display(self, marking: str | None, lang: Language = "en") -> str:
+        """The marking as pages show it: its label in ``lang``, else the marking itself."""
+        label = self.label_of(marking)
+        return label.get(lang) if label is not None else self.effective(marking)
+
+    def label(self, marking: str | None, lang: Language = "en") -> str:
+        """The marking as printed on reports and exports (upper case): its label, else the
+        marking itself."""
+        return self.display(marking, lang).upper()
+
+    def equivalents(self, marking: str | None) -> tuple[Equivalent, ...]:
+        """The marking's equivalents in other systems (EU, NATO), when the scheme names them."""
+        label = self.label_of(marking)
+        return label.equivalents if label is not None else ()
+
+
+def _eu_nato(eu: str, nato: str) -> tuple[Equivalent, ...]:
+    return (Equivalent(system="EU", marking=eu), Equivalent(system="NATO", marking=nato))
+
+
+VIR_BI = ClassificationScheme(
+    levels=("public", "internal", "dep-vertrouwelijk", "stg-confidentieel", "stg-geheim",
+            "stg-zeer-geheim"),
+    default="internal",
+    audit_reads_from="dep-vertrouwelijk",
+    labels=(
+        MarkingLabel(marking="public", nl="Ongerubriceerd", en="Unclassified"),
+        MarkingLabel(marking="internal", nl="Intern", en="Internal"),
+        MarkingLabel(marking="dep-vertrouwelijk", nl="Departementaal Vertrouwelijk",
+                     en="Departementaal Vertrouwelijk (Departmental Confidential)",
+                     equivalents=_eu_nato("RESTREINT UE/EU RESTRICTED", "NATO RESTRICTED")),
+        MarkingLabel(marking="stg-confidentieel", nl="Stg. Confidentieel",
+                     en="Stg. Confidentieel (State Secret, Confidential)",
+                     equivalents=_eu_nato("CONFIDENTIEL UE/EU CONFIDENTIAL",
+                                          "NATO CONFIDENTIAL")),
+        MarkingLabel(marking="stg-geheim", nl="Stg. Geheim",
+                     en="Stg. Geheim (State Secret, Secret)",
+                     equivalents=_eu_nato("SECRET UE/EU SECRET", "NATO SECRET")),
+        MarkingLabel(marking="stg-zeer-geheim", nl="Stg. Zeer Geheim",
+                     en="Stg. Zeer Geheim (State Secret, Top Secret)",
+                     equivalents=_eu_nato("TRÈS SECRET UE/EU TOP SECRET", "COSMIC TOP SECRET")),
+    ))
+"""The markings of the Dutch central government (VIR-BI 2013: Departementaal Vertrouwelijk and
+the three levels of state secrets), after two unclassified levels, with their EU and NATO
+equivalents."""
+
+PRESETS: dict[str, ClassificationScheme] = {"default": ClassificationScheme(), "vir-bi": VIR_BI}
+"""The shipped schemes, by name (``weerbaar classification set --preset NAME``)."""
+
+
+def classification_preset(name: str) -> ClassificationScheme:
+    """The shipped scheme called ``name``; ``KeyError`` for an unknown name."""
+    return PRESETS[name]
+
+
+def preset_name(scheme: ClassificationScheme) -> str | None:
+    """The name of the preset ``scheme`` is (None: a scheme of its own)."""
+    return next((name for name, preset in PRESETS.items() if preset == scheme), None)

@@ -12,6 +12,7 @@ import math
 
 from pydantic import BaseModel, ConfigDict
 
+from weerbaar.domain.limits import shown
 from weerbaar.domain.text import LocalText
 
 HALF_SUFFIXES = ("-high", " high", "-hoog", " hoog", "+")
@@ -77,7 +78,7 @@ class OrdinalScale(BaseModel):
                 if half and lv.position == self.highest:
                     raise ValueError(f"{lv.code} is the highest class; it has no upper half")
                 return lv.position + (0.5 if half else 0.0)
-        raise ValueError(f"{text!r} is not a class; expected {self.describe_codes()}")
+        raise ValueError(f"{shown(str(text))} is not a class; expected {self.describe_codes()}")
 
     def describe_codes(self) -> str:
         codes = self.codes

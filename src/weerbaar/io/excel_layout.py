@@ -8,7 +8,8 @@ whatever the user's language.
 
 Text is stored the way Excel stores it: as a string cell (never a formula), with OOXML's
 ``_xHHHH_`` escapes for characters XML cannot carry (carriage return, control characters), so any
-text survives a write/read round trip exactly.
+text survives a write/read round trip exactly; the writing is :mod:`weerbaar.io.cells`', shared
+with every other workbook the project writes.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import re
 
 from weerbaar.domain import Bound
+from weerbaar.io.cells import FORMULA_STARTS, MAX_TEXT, escape_text, unescape_text
 from weerbaar.methods.profile import MethodProfile
 
 README = "readme"
@@ -39,13 +41,6 @@ BOUND_LABEL: dict[Bound, str] = {"ev": "EV", "ll": "LL", "ul": "UL"}
 LABEL_BOUND: dict[str, Bound] = {"ev": "ev", "ll": "ll", "ul": "ul"}
 SCORE_HEADER = re.compile(r"^(?P<subject>.+?)\s+(?P<part>EV|LL|UL|reasoning)$", re.IGNORECASE)
 
-MAX_TEXT = 32_767  # Excel's limit on the characters of one cell
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-_LITERAL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
-_UNSAFE_CHAR = re.compile(r"[\x00-\x08\x0b-\x0d\x0e-\x1f]")
-_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-
 
 def score_headers(subject: str) -> tuple[str, str, str, str]:
     """The four column headers of a criterion id (or ``likelihood``): EV, LL, UL, reasoning."""
@@ -61,15 +56,8 @@ def scenario_headers(profile: MethodProfile) -> list[str]:
     return headers
 
 
-def escape_text(text: str) -> str:
-    """Escape text for a cell the way Excel does (``\\r`` -> ``_x000D_``, ``_x`` literals kept)."""
-    if "_x" in text:
-        text = _LITERAL_ESCAPE.sub(r"_x005F_\1", text)
-    return _UNSAFE_CHAR.sub(lambda m: f"_x{ord(m[0]):04X}_", text)
-
-
-def unescape_text(text: str) -> str:
-    """Undo :func:`escape_text` (and Excel's own escapes) on text read from a cell."""
-    if "_x" not in text:
-        return text
-    return _ESCAPE.sub(lambda m: chr(int(m[1], 16)), text)
+__all__ = ["BOUND_LABEL", "EXPERTS", "EXPERT_COLUMNS", "FORMULA_STARTS", "LABEL_BOUND",
+           "LIKELIHOOD", "LISTS", "MAX_TEXT", "PARTNER_SEPARATOR", "README", "README_KEYS",
+           "REASONING", "REQUIRED_EXPERT_COLUMNS", "REQUIRED_SCENARIO_COLUMNS", "SCENARIOS",
+           "SCENARIO_COLUMNS", "SCORE_HEADER", "THEMES", "THEME_COLUMNS", "escape_text",
+           "scenario_headers", "score_headers", "unescape_text"]

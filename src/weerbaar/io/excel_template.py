@@ -5,7 +5,8 @@ The workbook is what analysts fill in during a scoring session (layout in
 profile's classes; quantitative criteria and hazard likelihood also accept typed values
 ("250 fatalities", "probability 0.02"), so their drop-downs do not refuse other input.
 
-Every text is written as a string cell, never as a formula: a narrative "=HYPERLINK(...)" or
+Every cell is written with :func:`weerbaar.io.cells.put`, the one cell writer of every workbook the
+project writes: text is a string cell, never a formula, so a narrative "=HYPERLINK(...)" or
 "@SUM(1)" is shown as text and is not evaluated by Excel (the cell also gets Excel's quote prefix,
 so editing it keeps it text). Export writes what the user entered: a bound entered as a natural
 value or a probability is written as that text, so reading the workbook back gives the same
@@ -36,30 +37,13 @@ from weerbaar.domain import (
 )
 from weerbaar.errors import InvalidInput
 from weerbaar.io import excel_layout as lay
+from weerbaar.io.cells import CellValue, header_footer_text, put
 from weerbaar.methods.profile import Criterion, CriterionKind, MethodProfile
 
-CellValue = str | int | float | bool | None
 _BOLD = Font(bold=True)
 _LAST_ROW = 1_048_576
 _EXAMPLES = {"fatalities": ("250 doden", "250 fatalities"), "persons": ("1500 personen", "1500 persons"),
              "EUR": ("13 mld euro", "EUR 13 bn")}
-
-
-def put(ws: Worksheet, row: int, column: int, value: CellValue) -> None:
-    """Write one value; text always as a string cell (never a formula or an error value)."""
-    cell = ws.cell(row=row, column=column)
-    if not isinstance(value, str):
-        cell.value = value
-        return
-    text = lay.escape_text(value)
-    if len(text) > lay.MAX_TEXT:
-        raise InvalidInput(f"text of {len(text):,} characters does not fit in a cell",
-                           source=f"{ws.title}!{cell.coordinate}",
-                           expected=f"at most {lay.MAX_TEXT:,} characters")
-    cell.value = text
-    cell.data_type = "s"  # openpyxl would store "=..." as a formula and "#N/A" as an error
-    if value.startswith(lay.FORMULA_STARTS):
-        cell.quotePrefix = True
 
 
 def _header(ws: Worksheet, headers: Sequence[str], widths: Sequence[float], freeze: str = "A2") -> None:
@@ -400,8 +384,8 @@ def workbook_bytes(profile: MethodProfile, workspace: Workspace | None = None, *
 
     ``lang`` orders the readme's instructions and sets the language of drop-down prompts and
     header notes; headers and codes are language-neutral. ``marking`` (the highest
-    classification marking of the content) is set in the workbook's properties and printed in
-    the header and footer of every sheet.
+    classification marking of the content, or its label) is set in the workbook's properties
+    and printed in capitals in the header and footer of every sheet.
     """
     if workspace is not None and workspace.profile != profile.id:
         raise InvalidInput(f"workspace is for profile {workspace.profile!r}",
@@ -429,9 +413,9 @@ def workbook_bytes(profile: MethodProfile, workspace: Workspace | None = None, *
             assert isinstance(sheet, Worksheet)
             header, footer = sheet.oddHeader, sheet.oddFooter
             if header is not None and header.center is not None:
-                header.center.text = label
+                header.center.text = header_footer_text(label)
             if footer is not None and footer.left is not None:
-                footer.left.text = label
+                footer.left.text = header_footer_text(label)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -4,7 +4,9 @@ Parsed with defusedxml: a document that declares entities (the "billion laughs" 
 refers to external resources (external entities) is refused before anything is expanded or
 fetched. Feed fields map to signal fields: title; description / content / summary (HTML reduced
 to its text) as summary; pubDate / dc:date / published / updated as date; the channel's title and
-the item's link as source; the item's, or else the channel's, language.
+the item's link as source; the item's, or else the channel's, language. A feed item carries no
+classification marking: the importer gives the whole file one (``weerbaar horizon import
+--marking``).
 """
 
 from __future__ import annotations

@@ -11,7 +11,10 @@ Columns / keys (case-insensitive; Dutch names accepted): ``title``, ``summary``,
 ``source`` (the CSV and XLSX header must have these four), and optionally ``id``, ``language``,
 ``themes``, ``interests``, ``risk_categories``, ``scenarios`` (lists: separated by ``;``, ``,`` or
 ``|`` in a cell, or a JSON list), ``horizon`` (``1-5``, ``5-10``, ``10+``, ``wildcard``),
-``novelty``, ``impact``, ``plausibility`` (1-5), ``status`` and ``notes``.
+``novelty``, ``impact``, ``plausibility`` (1-5), ``status``, ``notes`` and ``marking`` (the
+signal's classification marking, a lower-case word such as ``confidential``; whether the cycle's
+classification scheme knows it and the importer may give it is checked on import, by
+``weerbaar.services.signals``).
 """
 
 from __future__ import annotations
@@ -43,7 +46,8 @@ FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm"
            ".json": "json", ".xml": "feed", ".rss": "feed", ".atom": "feed"}
 REQUIRED_COLUMNS = ("title", "summary", "date", "source")
 FIELDS = (*REQUIRED_COLUMNS, "id", "language", "themes", "interests", "risk_categories",
-          "scenarios", "horizon", "novelty", "impact", "plausibility", "status", "notes")
+          "scenarios", "horizon", "novelty", "impact", "plausibility", "status", "notes",
+          "marking")
 LISTS = ("themes", "interests", "risk_categories", "scenarios")
 ALIASES = {"titel": "title", "samenvatting": "summary", "datum": "date", "bron": "source",
            "taal": "language", "themas": "themes", "thema": "themes", "theme": "themes",
@@ -51,7 +55,8 @@ ALIASES = {"titel": "title", "samenvatting": "summary", "datum": "date", "bron":
            "risk_category": "risk_categories", "scenario": "scenarios",
            "tijdshorizon": "horizon", "nieuwheid": "novelty", "plausibiliteit": "plausibility",
            "notities": "notes", "opmerkingen": "notes", "key": "id", "description": "summary",
-           "url": "source", "link": "source"}
+           "url": "source", "link": "source", "markering": "marking", "rubricering": "marking",
+           "classification": "marking", "classificatie": "marking"}
 _HORIZONS = {"1-5": Horizon.SHORT, "5-10": Horizon.MEDIUM, "10+": Horizon.LONG,
              ">10": Horizon.LONG, "wildcard": Horizon.WILDCARD}
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%Y/%m/%d", "%d.%m.%Y")
@@ -207,12 +212,19 @@ def build_signal(values: dict[str, Any], where: str, problems: ProblemList,
     status = _text(values.get("status"))
     if status is not None:
         fields["status"] = status.lower()
+    marking = _text(values.get("marking"))
+    if marking is not None:
+        fields["marking"] = marking.lower()
     try:
         signal = Signal.model_validate(fields)
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
             name = str(error["loc"][0]) if error["loc"] else "signal"
-            problems.add(at(name), error["msg"].removeprefix("Value error, "))
+            message = error["msg"].removeprefix("Value error, ")
+            if name == "marking":
+                message = (f"{str(marking)[:50]!r} is not a marking (expected a word of "
+                           "letters, digits and hyphens, such as confidential)")
+            problems.add(at(name), message)
         return None
     return SignalRecord(where, signal, given is None)
 

@@ -134,7 +134,7 @@ def build_report(data: ReportInput, options: ReportOptions | None = None) -> Rep
     ctx = Context(data=data, options=options, style=style, t=Texts(options.lang))
     _ = ctx.t
     report_date = options.report_date or date.today()
-    classification = (style.marking_label(data.marking, options.lang) if data.marking
+    classification = (style.marking_label(data.marking, options.lang, data.scheme) if data.marking
                       else options.classification or style.classification_text(options.lang))
     cover = _cover(ctx, style, report_date, classification)
     blocks: list[Block] = _introduction(ctx)

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from weerbaar.domain import Cycle, Language, Verdict, Workspace
+from weerbaar.domain import ClassificationScheme, Cycle, Language, Verdict, Workspace
 from weerbaar.methods.priority import PriorityList
 from weerbaar.methods.profile import MethodProfile
 from weerbaar.methods.results import Assessment
@@ -67,6 +67,7 @@ class ReportInput:
     parent: ParentComparison | None = None
     uncertainty: UncertaintyResult | None = None
     marking: str | None = None  # the highest classification marking the report contains
+    scheme: ClassificationScheme | None = None  # its labels print the marking, when it has them
 
 
 __all__ = ["Change", "ParentComparison", "ReportInput", "ReportKind", "ReportOptions"]

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from weerbaar.domain import Language, LocalText
+from weerbaar.domain import ClassificationScheme, Language, LocalText
 from weerbaar.errors import InvalidInput
 
 STYLE_FILE = "style.yaml"
@@ -67,7 +67,8 @@ class HouseStyle(BaseModel):
     organisation: LocalText = LocalText(nl="Nationale Veiligheid", en="National Security")
     cover_text: LocalText = LocalText()
     classification: LocalText = LocalText(nl="ONGERUBRICEERD", en="UNCLASSIFIED")
-    # How each classification marking is printed (a marking not listed: in capitals).
+    # How each classification marking is printed (a marking the scheme labels: its label; a
+    # marking listed neither there nor here: in capitals).
     markings: dict[str, LocalText] = Field(default_factory=lambda: {
         "public": LocalText(nl="ONGERUBRICEERD", en="UNCLASSIFIED"),
         "internal": LocalText(nl="INTERN", en="INTERNAL"),
@@ -93,8 +94,12 @@ class HouseStyle(BaseModel):
     def classification_text(self, lang: Language) -> str:
         return self.classification.get(lang)
 
-    def marking_label(self, marking: str, lang: Language) -> str:
-        """How ``marking`` is printed on a report in ``lang``."""
+    def marking_label(self, marking: str, lang: Language,
+                      scheme: ClassificationScheme | None = None) -> str:
+        """How ``marking`` is printed on a report in ``lang``: the label the classification
+        scheme gives it (a preset such as ``vir-bi``), else the template's, else in capitals."""
+        if scheme is not None and scheme.label_of(marking) is not None:
+            return scheme.label(marking, lang)
         label = self.markings.get(marking)
         return label.get(lang) if label is not None else marking.upper()
 

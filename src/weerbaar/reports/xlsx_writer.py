@@ -2,6 +2,11 @@
 per scenario, numbers as numbers, EV/LL/UL columns), uncertainty and measures, and the report's
 other tables (priority list, moves, changes, method, provenance). Every sheet carries the
 classification marking in its printed header and footer; the workbook's properties are set.
+
+Every cell is written with :func:`weerbaar.io.cells.put`, the one cell writer of every workbook
+the project writes: a title, owner or reasoning starting with ``=`` (``=HYPERLINK(...)``) is a
+string cell, never a formula; numbers stay numbers. Header and footer texts are escaped too (a
+literal ``&`` is not read as a header code).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from weerbaar.io.cells import header_footer_text, put, put_row
 from weerbaar.reports.model import ReportDocument, Table
 from weerbaar.reports.style import HouseStyle
 
@@ -24,7 +30,7 @@ DOCUMENT_TABLES = ("priorities", "moves", "changes", "verdict-changes", "provena
 
 
 def _sheet_title(text: str, taken: set[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\]", " ", text).strip()[:31] or "Sheet"
+    base = re.sub(r"[\[\]:*?/\\\x00-\x1f]", " ", text).strip().strip("'").strip()[:31] or "Sheet"
     name, n = base, 1
     while name.lower() in taken:
         n += 1
@@ -34,30 +40,31 @@ def _sheet_title(text: str, taken: set[str]) -> str:
 
 
 def _mark(ws: Worksheet, document: ReportDocument) -> None:
+    marking = header_footer_text(document.classification)
     for header in (ws.oddHeader, ws.evenHeader, ws.firstHeader):
         if header is None:
             continue
-        header.center.text = document.classification
+        header.center.text = marking
         header.center.size = 9
         header.center.font = "Arial,Bold"
     for footer in (ws.oddFooter, ws.evenFooter, ws.firstFooter):
         if footer is None:
             continue
-        footer.left.text = document.classification
+        footer.left.text = marking
         footer.center.text = "&P / &N"
-        footer.right.text = document.title[:60]
+        footer.right.text = header_footer_text(document.title[:60])
 
 
 def _table_sheet(ws: Worksheet, table: Table, style: HouseStyle) -> None:
     fill = PatternFill("solid", fgColor=style.colours.table_header.lstrip("#"))
     bold = Font(bold=True, color=style.colours.table_header_text.lstrip("#"))
     flag = Font(color=style.colours.accent.lstrip("#"))
-    ws.append(list(table.header))
+    put_row(ws, 1, table.header)
     for cell in ws[1]:
         cell.fill, cell.font = fill, bold
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for i, row in enumerate(table.rows):
-        ws.append(list(row))
+        put_row(ws, i + 2, row)
         if i in table.flagged:
             ws.cell(row=i + 2, column=1).font = flag
     widths = [len(h) for h in table.header]
@@ -85,14 +92,13 @@ def build_workbook(document: ReportDocument, style: HouseStyle) -> Workbook:
     assert info is not None
     taken: set[str] = set()
     info.title = _sheet_title(document.labels.get("info", "Info"), taken)
-    info.append([document.title])
-    info["A1"].font = Font(bold=True, size=14, color=style.colours.primary.lstrip("#"))
-    info.append([document.cover.subtitle])
-    for line in document.cover.lines:
-        info.append([line])
+    lines = [document.title, document.cover.subtitle, *document.cover.lines]
     if document.cover.illustrative:
-        info.append([document.cover.illustrative])
-    info.append([document.labels.get("flag_legend", "")])
+        lines.append(document.cover.illustrative)
+    lines.append(document.labels.get("flag_legend", ""))
+    for row, line in enumerate(lines, start=1):
+        put(info, row, 1, line)
+    info["A1"].font = Font(bold=True, size=14, color=style.colours.primary.lstrip("#"))
     info.column_dimensions["A"].width = 100
     _mark(info, document)
     by_key = {t.key: t for t in document.tables()}

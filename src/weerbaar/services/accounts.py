@@ -35,6 +35,7 @@ from weerbaar.services.registry import identifies, use_case
 from weerbaar.services.viewer import Channel, Viewer
 from weerbaar.store import Store, logins
 from weerbaar.store import accounts as acc
+from weerbaar.store import two_factor as tf
 from weerbaar.store.core import utcnow
 from weerbaar.store.logins import Limits as LoginLimits
 from weerbaar.store.logins import LiveSession
@@ -114,6 +115,7 @@ class Policy:
     session: timedelta = timedelta(hours=SESSION_HOURS)  # absolute lifetime
     idle: timedelta | None = timedelta(minutes=30)  # None: no idle expiry
     reauth: timedelta = timedelta(minutes=5)  # how long a password confirmation lasts
+    second_factor: timedelta = timedelta(minutes=5)  # how long a login waits for its code
     keep_attempts: timedelta = timedelta(days=1)  # then recorded attempts are pruned
     prune_every: float = 600.0  # seconds between prunes, per process and database
 
@@ -126,6 +128,18 @@ class Login:
     user: User
     token: str
     csrf: str
+    recovery_codes_left: int | None = None  # logged in with a recovery code: how many are left
+
+
+@dataclass(frozen=True)
+class PendingLogin:
+    """The password was right and the user has two-factor login: no session yet, but a
+    pending second step, named by ``token`` (the client keeps it, e.g. in a cookie) until
+    ``until``; ``two_factor.complete_login`` completes it with a code."""
+
+    username: str
+    token: str
+    until: datetime
 
 
 def _password_ok(stored: str | None, password: str) -> bool:
@@ -176,22 +190,30 @@ def _attempt(store: Store, username: str, password: str, client: str,
 
 @identifies
 def login(store: Store, username: str, password: str, *, client: str = "unknown",
-          policy: Policy = DEFAULT_POLICY, replaces: str | None = None) -> Login | None:
+          policy: Policy = DEFAULT_POLICY,
+          replaces: str | None = None) -> Login | PendingLogin | None:
     """A new login session with a fresh token, or None for a wrong user name or password, or
     while the user name or the client address is locked out (all indistinguishable).
     ``replaces``: the session token the client held before, ended now. A user name longer
     than any account's, or a password longer than any the policy allows, is refused the
-    same way (at the same cost) without being recorded."""
+    same way (at the same cost) without being recorded. For a user with two-factor login the
+    right password gives no session but a :class:`PendingLogin`: the code comes next
+    (``two_factor.complete_login``, within ``policy.second_factor``)."""
     if len(username) > STORED_NAME_MAX or len(password) > MAX_PASSWORD:
         _password_ok(None, password[:MAX_PASSWORD])
         return None
     accepted, _ = _attempt(store, username, password, client, policy)
     if not accepted:
         return None
+    user = acc.get_user(store, username)
+    if user.two_factor:
+        token, until = secrets.token_urlsafe(32), utcnow() + policy.second_factor
+        tf.set_challenge(store, username, token, until)
+        return PendingLogin(username, token, until)
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
     acc.create_login(store, username, token, csrf, utcnow() + policy.session,
                      replaces=replaces)
-    return Login(acc.get_user(store, username), token, csrf)
+    return Login(user, token, csrf)
 
 
 @dataclass(frozen=True)
@@ -201,6 +223,9 @@ class Identity:
     viewer: Viewer
     session: LiveSession | None = None
     token: str | None = None  # the login session's token (to end it)
+    # the user must set up two-factor login before anything else (their clearance requires
+    # it; see services/two_factor.py)
+    enrolment_due: bool = False
 
     @property
     def csrf(self) -> str | None:
@@ -216,8 +241,10 @@ def identify(store: Store, token: str | None, *, channel: Channel,
     if live is None:
         return Identity(Viewer.nobody(channel=channel))
     until = live.reauth_at + policy.reauth if live.reauth_at is not None else None
+    from weerbaar.services.two_factor import enrolment_due  # it builds on this module
+
     return Identity(replace(Viewer.of(live.user, channel=channel), confirmed_until=until), live,
-                    token)
+                    token, enrolment_due=enrolment_due(store, live.user))
 
 
 @use_case
@@ -309,6 +336,19 @@ def grant(store: Store, viewer: Viewer, username: str, role: str, *, cycle: str 
 
 
 @use_case
+def revoke(store: Store, viewer: Viewer, username: str, *, cycle: str) -> User:
+    """Take away a user's role and clearance on a cycle (``*``: the all-cycles grant; a grant
+    on one cycle is not touched by revoking ``*``, nor the other way round). The user's login
+    sessions see the change at their next request. Administrators keep every right (that is
+    the account's admin flag, not a grant)."""
+    _require_admin_action(viewer)
+    if cycle != ALL_CYCLES and id_problem(cycle) is not None:
+        raise InvalidInput(f"{shown(cycle)} is not a cycle key", location=["cycle"],
+                           expected=f"{ALL_CYCLES} (every cycle) or {ID_EXPECTED}")
+    return acc.revoke(store, _existing_name(username), cycle=cycle, actor=viewer.name)
+
+
+@use_case
 def set_disabled(store: Store, viewer: Viewer, username: str, disabled: bool) -> User:
     """Disable an account (its login sessions end) or enable it again."""
     _require_admin_action(viewer)
@@ -353,8 +393,9 @@ def change_password(store: Store, viewer: Viewer, current: str, new: str, *,
     return Login(acc.get_user(store, username), token, csrf)
 
 
-__all__ = ["DEFAULT_POLICY", "MIN_PASSWORD", "Identity", "Login", "LoginLimits", "Policy",
+__all__ = ["DEFAULT_POLICY", "MIN_PASSWORD", "Identity", "Login", "LoginLimits", "PendingLogin",
+           "Policy",
            "UserManagement", "add_user", "change_password", "check_password_policy",
            "confirm_password", "ensure_admin", "grant", "housekeeping", "identify",
-           "list_users", "login", "logout", "reset_password",
+           "list_users", "login", "logout", "reset_password", "revoke",
            "set_disabled", "user_management", "whoami"]

@@ -173,6 +173,8 @@ def _diagram_data(scope: CycleScope, parent: CycleScope | None,
         "y_ticks": [{"position": lv.position, "label": f"{lv.code} {lv.name.get(lang)}"}
                     for lv in profile.impact.levels],
         "caveats": [c.what for c in current.caveats],
+        # the cycle has a parent the viewer may not read: left out, said, never named
+        "parent_withheld": parent is None and scope.cycle.parent is not None,
     }
 
 

@@ -21,6 +21,7 @@ from weerbaar.domain.need_to_know import (
 )
 from weerbaar.i18n import check_language
 from weerbaar.methods.assessment import assess
+from weerbaar.services.history import visible_reasons
 from weerbaar.services.registry import use_case
 from weerbaar.services.scope import CycleScope, cycle_scope, lower_clearance
 from weerbaar.services.viewer import Viewer
@@ -107,9 +108,11 @@ class CompareResult:
     moves: tuple[Move, ...] = ()
     verdicts: tuple[VerdictChange, ...] = ()
     diagram: bytes | None = field(default=None)  # the movements drawn, when asked
+    parent_withheld: bool = False  # the cycle has a parent the viewer holds no role on
 
     def to_dict(self) -> dict[str, Any]:
         out = self.comparison.to_dict()
+        out["parent_withheld"] = self.parent_withheld
         out["moves"] = [{"scenario": m.scenario, "impact": list(m.impact),
                          "likelihood": list(m.likelihood), "reasons": list(m.reasons)}
                         for m in self.moves if m.moved]
@@ -125,9 +128,11 @@ class CompareResult:
 Seer = Callable[[str, Any], Any]
 
 
-def _reasons(conn: Tx, entity: str, pk: int, since: int) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(rev.reason for rev in list_revisions(conn, entity, pk)
-                               if rev.number > since and rev.reason))
+def _reasons(conn: Tx, scope: CycleScope, entity: str, pk: int, since: int) -> tuple[str, ...]:
+    """The reasons of a document's revisions after ``since`` that the scope's viewer may know
+    (those of a revision marked above their clearance are redacted: :func:`visible_reasons`)."""
+    return visible_reasons(scope.scheme, scope.clearance, entity,
+                           list_revisions(conn, entity, pk), after=since)
 
 
 def _keys(conn: Tx, cycle_id: int, clearance: str) -> dict[str, tuple[set[str], set[str]]]:
@@ -171,7 +176,8 @@ def _seer(conn: Tx, cycle_id: int, clearance: str | None, other_id: int) -> Seer
 def content_changes(scope: CycleScope, base: str) -> CycleComparison:
     """What is new, changed and removed from cycle ``base`` to the scope's cycle, as the
     scope's viewer may see it. A document's reasons are the reasons recorded in the cycle's
-    history after it was first created there."""
+    history after it was first created there, without those of revisions marked above the
+    viewer's clearance."""
     with scope.store.read() as conn:
         row = cycle_row(conn, scope.key)
         base_row = cycle_row(conn, base)
@@ -198,13 +204,13 @@ def content_changes(scope: CycleScope, base: str) -> CycleComparison:
                     continue
                 stored = replace(stored, item=seen)
                 old = before.pop(key, None)
-                reasons = _reasons(conn, kind.entity, stored.pk, 1)
+                reasons = _reasons(conn, scope, kind.entity, stored.pk, 1)
                 if stored.removed:
                     if old is not None:
                         items.append(ItemChange(kind.entity, key, "removed", reasons=reasons))
                     continue
                 if old is None:
-                    reasons = _reasons(conn, kind.entity, stored.pk, 0)
+                    reasons = _reasons(conn, scope, kind.entity, stored.pk, 0)
                     items.append(ItemChange(kind.entity, key, "new", reasons=reasons))
                     continue
                 changes = docs.diff(old.item.model_dump(mode="json"),
@@ -256,8 +262,9 @@ def compare_cycles(store: Store, viewer: Viewer, cycle: str, base: str | None = 
     language: Language = check_language(lang)
     scope = cycle_scope(store, viewer, cycle)
     other = readable_parent(scope) if base is None else base_scope(scope, base)
-    if other is None:
-        return CompareResult(CycleComparison(cycle=cycle, base=None))
+    if other is None:  # no parent, or one the viewer may not read (said, never named)
+        return CompareResult(CycleComparison(cycle=cycle, base=None),
+                             parent_withheld=scope.cycle.parent is not None)
     scope = lower_clearance(scope, other)
     comparison = content_changes(scope, other.key)
     new_ws, new_profile = scope.workspace()

@@ -49,7 +49,8 @@ def export_workbook(store: Store, viewer: Viewer, key: str, *, lang: str = "nl")
     scope = cycle_scope(store, viewer.via("export"), key)
     workspace, profile = scope.workspace()
     marking = highest_marking(workspace, scope.scheme)
-    content = workbook_bytes(profile, workspace, lang=language, marking=marking)
+    content = workbook_bytes(profile, workspace, lang=language,
+                             marking=scope.scheme.label(marking, language))
     scope.log_workspace(workspace)
     return CycleWorkbook(content, marking)
 

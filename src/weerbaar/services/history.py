@@ -5,13 +5,27 @@ Documents are scenarios, reviews (keyed by theme), measures, signals, vital proc
 dependencies (keyed ``SUPPLIER->DEPENDENT``). Need-to-know holds here as everywhere: a document
 above the viewer's clearance has no history ("not found", as for a key that does not exist),
 and a revision whose content was marked above it counts as missing.
+
+The metadata of a revision (who made it, when, and the reason they gave) is as sensitive as the
+revision: :func:`redact_revisions` is the one place that decides what of it a viewer sees, for
+every channel (the scenario page, the API's ``/history``, ``weerbaar history list`` and the
+reasons of a comparison of cycles, which reports print). A revision whose snapshot holds anything
+above the viewer's clearance — the document's own marking, or for a scenario an expert's score
+(counted at the higher of its own and the scenario's marking) — keeps only its number: actor,
+time and reason are redacted (:data:`REDACTED` where a face prints it).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from weerbaar.domain import Role, Scenario
+from pydantic import ValidationError
+
+from weerbaar.domain import ClassificationScheme, Role, Scenario
+from weerbaar.domain.limits import stored_data
 from weerbaar.domain.need_to_know import visible_scenario
 from weerbaar.errors import NotFound
 from weerbaar.i18n import check_language
@@ -26,6 +40,69 @@ from weerbaar.store.records import RevisionInfo
 from weerbaar.store.signals import cycle_signals
 
 KINDS = ("scenario", "review", "measure", "signal", "process", "dependency")
+REDACTED = "(redacted)"
+
+
+@dataclass(frozen=True)
+class RevisionEntry:
+    """One revision as the viewer may know it: number, who, when, why. A revision whose content
+    was marked above the viewer's clearance keeps only its number (``redacted``)."""
+
+    number: int
+    actor: str | None
+    reason: str | None
+    created_at: datetime | None
+    redacted: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"revision": self.number, "actor": self.actor, "reason": self.reason,
+                "at": self.created_at.isoformat() if self.created_at is not None else None,
+                "redacted": self.redacted}
+
+
+def revision_above(scheme: ClassificationScheme, clearance: str | None, kind: str,
+                   snapshot: dict[str, Any]) -> bool:
+    """Does a revision's snapshot hold anything above ``clearance`` (None: no cap)? The
+    document's marking, and for a scenario every expert's score; a snapshot that cannot be read
+    counts as above (fail closed). Kinds without markings (vital processes, dependencies) hold
+    nothing above any clearance."""
+    if clearance is None:
+        return False
+    model = kind_named(kind).model
+    if "marking" not in model.model_fields:
+        return False
+    try:
+        with stored_data():  # as stored, without the limits on input
+            item = model.model_validate(snapshot["document"])
+    except (KeyError, TypeError, ValidationError):
+        return True
+    if isinstance(item, Scenario):
+        return visible_scenario(item, scheme, clearance) is not item
+    return not scheme.allows(clearance, getattr(item, "marking", None))
+
+
+def redact_revisions(scheme: ClassificationScheme, clearance: str | None, kind: str,
+                     revisions: Iterable[RevisionInfo]) -> list[RevisionEntry]:
+    """The revisions of a document as someone cleared to ``clearance`` may know them: actor,
+    time and reason of a revision above the clearance (:func:`revision_above`) left out, the
+    number kept. The snapshots themselves are never passed on."""
+    out = []
+    for rev in revisions:
+        if revision_above(scheme, clearance, kind, rev.snapshot):
+            out.append(RevisionEntry(rev.number, None, None, None, redacted=True))
+        else:
+            out.append(RevisionEntry(rev.number, rev.actor, rev.reason, rev.created_at))
+    return out
+
+
+def visible_reasons(scheme: ClassificationScheme, clearance: str | None, kind: str,
+                    revisions: Iterable[RevisionInfo], *, after: int = 0) -> tuple[str, ...]:
+    """The reasons given for the revisions numbered above ``after``, once each, in order, as
+    someone cleared to ``clearance`` may know them (:func:`redact_revisions`; a redacted
+    revision gives no reason)."""
+    shown = redact_revisions(scheme, clearance, kind,
+                             (rev for rev in revisions if rev.number > after and rev.reason))
+    return tuple(dict.fromkeys(rev.reason for rev in shown if rev.reason))
 
 
 def require_visible(scope: CycleScope, kind: str, key: str) -> None:
@@ -40,11 +117,13 @@ def require_visible(scope: CycleScope, kind: str, key: str) -> None:
 
 @use_case
 def item_history(store: Store, viewer: Viewer, cycle: str, kind: str,
-                 key: str) -> list[RevisionInfo]:
-    """The revisions of a document: number, who, when, why."""
+                 key: str) -> list[RevisionEntry]:
+    """The revisions of a document: number, who, when, why; of a revision whose content was
+    marked above the viewer's clearance only the number (:func:`redact_revisions`)."""
     scope = cycle_scope(store, viewer, cycle)
     require_visible(scope, kind, key)
-    return revisions_of(store, cycle, kind, key)
+    return redact_revisions(scope.scheme, scope.clearance, kind,
+                            revisions_of(store, cycle, kind, key))
 
 
 def _revision(scope: CycleScope, kind: str, key: str,
@@ -98,4 +177,6 @@ def restore_revision(store: Store, viewer: Viewer, cycle: str, kind: str, key: s
                    actor=viewer.name, reason=reason)
 
 
-__all__ = ["KINDS", "DomainChange", "item_diff", "item_history", "require_visible", "restore_revision"]
+__all__ = ["KINDS", "REDACTED", "DomainChange", "RevisionEntry", "item_diff", "item_history",
+           "redact_revisions", "require_visible", "restore_revision", "revision_above",
+           "visible_reasons"]

@@ -132,7 +132,7 @@ def report_input(scope: CycleScope, *, cut: str = "C",
     scope.log_workspace(ws)
     return ReportInput(cycle=scope.cycle, workspace=ws, profile=profile, assessment=assessment,
                        residual=residual, priorities=priorities, parent=parent,
-                       uncertainty=result, marking=marking)
+                       uncertainty=result, marking=marking, scheme=within)
 
 
 def default_kind(kind: CycleKind) -> ReportKind:

@@ -93,6 +93,21 @@ class ScenarioRecord:
     def may_edit(self) -> bool:
         return self.scope.may(Role.ANALYST)
 
+    @property
+    def updated(self) -> dict[str, Any]:
+        """Who saved the current revision and when, unless it holds something above the
+        viewer's clearance (then both are left out, as in the history)."""
+        stored = self.stored
+        if hides_metadata(self.scope, stored):
+            return {"updated_by": None, "updated_at": None}
+        return {"updated_by": stored.updated_by, "updated_at": stored.updated_at.isoformat()}
+
+
+def hides_metadata(scope: CycleScope, shown: Stored[Scenario]) -> bool:
+    """Does the current revision of a scenario hold more than the viewer sees?"""
+    return scope.clearance is not None and scope.stored("scenario", shown.item.id).item != \
+        shown.item
+
 
 def _record(scope: CycleScope, scenario: str) -> ScenarioRecord:
     stored: Stored[Scenario] = scope.item("scenario", scenario)
@@ -172,8 +187,7 @@ def save_scenario(store: Store, viewer: Viewer, cycle: str, scenario: str,
 def current_document(scope: CycleScope, scenario: str) -> dict[str, Any]:
     """The scenario as the viewer may see it now, for a client to merge a stale edit with."""
     stored: Stored[Scenario] = scope.item("scenario", scenario)
-    return {"revision": stored.revision, "updated_by": stored.updated_by,
-            "updated_at": stored.updated_at.isoformat(),
+    return {"revision": stored.revision, **ScenarioRecord(scope, stored).updated,
             "scenario": scenario_to_input(stored.item, scope.profile)}
 
 

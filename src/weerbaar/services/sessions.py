@@ -156,13 +156,26 @@ def open_session(store: Store, viewer: Viewer, cycle: str, scenario: str,
 
 def _session(store: Store, viewer: Viewer, session_id: int,
              role: Role) -> tuple[ExpertSession, CycleScope, Stored[Scenario]]:
-    """A session whose scenario the viewer may see, its cycle's scope and the scenario."""
-    session = repo.get_session(store, session_id)
-    scope = cycle_scope(store, viewer, session.cycle, role)
+    """A session whose scenario the viewer may see, its cycle's scope and the scenario.
+
+    A session the viewer may not see — its cycle is not theirs to read, or its scenario is
+    above their clearance — is "not found", worded exactly as for a number that does not exist
+    (a session number names no cycle, so a refusal naming one would tell where the session
+    is). Only for a session they may see is a missing ``role`` refused (403)."""
+    viewer.require_login()
+    missing = f"no expert session {session_id}"
+    try:
+        session = repo.get_session(store, session_id)
+    except NotFound:
+        raise NotFound(missing) from None
+    if not viewer.may(Role.VIEWER, session.cycle):
+        raise NotFound(missing)
+    scope = cycle_scope(store, viewer, session.cycle)
     try:
         stored: Stored[Scenario] = scope.item("scenario", session.scenario)
     except NotFound:
-        raise NotFound(f"no expert session {session_id}") from None
+        raise NotFound(missing) from None
+    viewer.require(role, session.cycle)
     return session, scope, stored
 
 

@@ -23,7 +23,14 @@ from weerbaar.domain import (
     ThemeReview,
     Workspace,
 )
-from weerbaar.errors import Conflict, FileProblem, FileProblems, InvalidInput, NotFound
+from weerbaar.errors import (
+    Conflict,
+    FileProblem,
+    FileProblems,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+)
 from weerbaar.horizon import (
     THRESHOLD,
     Development,
@@ -46,7 +53,7 @@ from weerbaar.services.registry import use_case
 from weerbaar.services.reviews import review_at, theme_of, with_evidence
 from weerbaar.services.scope import CycleScope, cycle_scope
 from weerbaar.services.viewer import Viewer
-from weerbaar.services.visibility import keep_hidden_review
+from weerbaar.services.visibility import check_marking_allowed, keep_hidden_review
 from weerbaar.store import Store, get
 from weerbaar.store.documents import Stored
 from weerbaar.store.signals import add_signals, cycle_signals, link_evidence
@@ -130,26 +137,38 @@ def _by_key_or_name(rows: Iterable[tuple[str, str | None, str | None]]) -> dict[
 def import_signals(store: Store, viewer: Viewer, key: str, path: str | Path, *,
                    reason: str | None = None, dry_run: bool = False,
                    keep_duplicates: bool = False, threshold: float = THRESHOLD,
-                   format: str | None = None) -> ImportResult:
+                   format: str | None = None, marking: str | None = None) -> ImportResult:
     """Read a signal file into a draft cycle: all or nothing.
 
-    Every problem of the file (a bad line or item, a theme the cycle does not have) is reported
-    together and nothing is stored. Near-duplicates — of a stored signal or of an earlier signal
-    of the file — are reported with the matching signal and, unless ``keep_duplicates``, left
-    out. A signal whose key is already stored is always left out (it is the same signal).
+    Every problem of the file (a bad line or item, a theme the cycle does not have, a marking
+    the classification scheme does not know) is reported together and nothing is stored.
+    Near-duplicates — of a stored signal or of an earlier signal of the file — are reported
+    with the matching signal and, unless ``keep_duplicates``, left out. A signal whose key is
+    already stored is always left out (it is the same signal).
+
+    Markings: a signal's own ``marking`` (a column or key of the file), and ``marking`` for the
+    whole file (the only way to mark the signals of an RSS/Atom feed). A signal gets the higher
+    of the two; one with neither has none (it counts as the scheme's default marking). Every
+    marking must be one of the scheme's and within the importer's clearance on the cycle, the
+    rules of every edit (``check_marking_allowed``): a signal the importer could not see
+    afterwards is refused (PermissionDenied naming its place) and nothing is stored.
     """
     if not 0 < threshold <= 1:
         raise InvalidInput("the threshold is a cosine similarity", location=["threshold"],
                            expected="a number in (0, 1]")
     scope = cycle_scope(store, viewer, key, Role.ANALYST)
     scope.require_draft()
+    if marking is not None:  # the file's marking: known, and within the clearance
+        check_marking_allowed(scope.scheme, scope.clearance, marking, "marking")
     workspace, profile = scope.workspace()
     file = read_signal_file(path, format=format)
     refs = _References(workspace, profile)
     problems: list[FileProblem] = []
     resolved = [replace(r, signal=refs.resolve(r, problems)) for r in file.records]
+    resolved = [_marked(scope, r, marking, problems) for r in resolved]
     if problems:
         raise FileProblems(problems, source=file.path)
+    _check_clearance(scope, resolved, file.path)
     stored = [s.item for s in cycle_signals(store, key, include_removed=True,
                                             clearance=scope.clearance)]
     stored_ids = {s.id for s in stored}
@@ -161,6 +180,44 @@ def import_signals(store: Store, viewer: Viewer, key: str, path: str | Path, *,
         add_signals(store, key, new, actor=viewer.name,
                     reason=reason or f"imported from {file.path.name}")
     return ImportResult(file, tuple(s.id for s in new), tuple(found), keep_duplicates, dry_run)
+
+
+def _marked(scope: CycleScope, record: SignalRecord, marking: str | None,
+            problems: list[FileProblem]) -> SignalRecord:
+    """The record with the higher of its own marking and the file's (``marking``); an own
+    marking the scheme does not know is a problem at its place."""
+    own = record.signal.marking
+    if own is not None and not scope.scheme.knows(own):
+        problems.append(FileProblem(f"{record.where}, marking",
+                                    f"unknown marking {own!r} (expected one of "
+                                    f"{', '.join(scope.scheme.levels)})"))
+        return record
+    given = [m for m in (own, marking) if m is not None]
+    if not given:
+        return record
+    highest = max(given, key=scope.scheme.rank)
+    if highest == own:
+        return record
+    return replace(record, signal=record.signal.model_copy(update={"marking": highest}))
+
+
+MAX_NAMED = 5  # places named in a refusal
+
+
+def _check_clearance(scope: CycleScope, records: Sequence[SignalRecord], path: Path) -> None:
+    """Refuse the import when a signal is marked above the importer's clearance (they could not
+    see what they imported), naming the places."""
+    above = [r for r in records if not scope.sees(r.signal.marking)]
+    if not above:
+        return
+    first = above[0].signal.marking
+    try:
+        check_marking_allowed(scope.scheme, scope.clearance, first, "marking")
+    except PermissionDenied as exc:
+        places = ", ".join(r.where for r in above[:MAX_NAMED])
+        more = f" and {len(above) - MAX_NAMED} more" if len(above) > MAX_NAMED else ""
+        raise PermissionDenied(f"{path.name}: {places}{more}: {exc}; nothing was imported") \
+            from None
 
 
 def _unique_generated_keys(records: list[SignalRecord], stored: set[str]) -> list[SignalRecord]:

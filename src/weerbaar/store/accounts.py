@@ -31,6 +31,7 @@ def _user(conn: Connection, row: Row[Any]) -> User:
     return User(id=row.id, username=row.username, display_name=row.display_name,
                 is_admin=row.is_admin, disabled=row.disabled,
                 must_change_password=row.must_change_password,
+                two_factor=row.totp_secret is not None,
                 roles={g.cycle_key: Role(g.role) for g in found},
                 clearances={g.cycle_key: g.clearance for g in found if g.clearance is not None})
 
@@ -154,6 +155,27 @@ def grant(store: Store, username: str, role: Role, *, cycle: str = ALL_CYCLES,
         return _user(conn, row)
 
 
+def revoke(store: Store, username: str, *, cycle: str, actor: str) -> User:
+    """Take away ``username``'s grant on ``cycle`` (``"*"``: the all-cycles grant), with its
+    clearance; NotFound when the user or the grant does not exist. Login sessions read the
+    user's grants at every request, so they see the change at once."""
+    with store.transaction() as conn:
+        row = conn.execute(select(users).where(users.c.username == username)).first()
+        if row is None:
+            raise NotFound(f"no user {username!r}")
+        found = conn.execute(select(grants.c.role, grants.c.clearance).where(
+            grants.c.user_id == row.id, grants.c.cycle_key == cycle)).first()
+        if found is None:
+            where = "every cycle (*)" if cycle == ALL_CYCLES else f"cycle {cycle!r}"
+            raise NotFound(f"user {username!r} has no role on {where}")
+        conn.execute(delete(grants).where(grants.c.user_id == row.id,
+                                          grants.c.cycle_key == cycle))
+        audit.append(conn, at=utcnow(), actor=actor, action="revoke", entity_type="user",
+                     entity_key=username, cycle_key=None if cycle == ALL_CYCLES else cycle,
+                     detail={"role": found.role, "cycle": cycle, "clearance": found.clearance})
+        return _user(conn, row)
+
+
 def create_login(store: Store, username: str, token: str, csrf: str,
                  expires_at: datetime, *, replaces: str | None = None) -> None:
     """A new login session (a fresh token on every login; the password was just confirmed).
@@ -169,6 +191,10 @@ def create_login(store: Store, username: str, token: str, csrf: str,
         conn.execute(insert(web_sessions).values(
             token_hash=token_digest(token), user_id=user_id, csrf_token=csrf,
             created_at=at, expires_at=expires_at, last_seen_at=at, reauth_at=at))
+        # a login completed: a pending second step of the user's has no more use (0009)
+        conn.execute(update(users).where(users.c.id == user_id,
+                                         users.c.login_challenge.is_not(None))
+                     .values(login_challenge=None, login_challenge_until=None))
         audit.append(conn, at=utcnow(), actor=username, action="login", entity_type="user",
                      entity_key=username)
 

@@ -180,7 +180,7 @@ def restore(store: Store, path: Path) -> dict[str, int]:
                 if table is audit_head or table is read_head:  # one row, made by the migration
                     for row in rows:
                         conn.execute(update(table).where(table.c.id == row["id"])
-                                     .values(last_hash=row["last_hash"], count=row["count"]))
+                                     .values({k: v for k, v in row.items() if k != "id"}))
                 elif rows:
                     conn.execute(insert(table), rows)
             except SQLAlchemyError as exc:  # a broken reference, a repeated key: nothing is kept

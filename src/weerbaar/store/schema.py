@@ -7,7 +7,8 @@ Design (see docs/store.md):
   row to ``revisions`` holding the full snapshot, the actor, time and reason. History, diffs and
   restores work on those snapshots; the ``revision`` counter on the entity gives optimistic
   concurrency (an update names the revision it was made against).
-- ``audit_log`` is append-only (database triggers refuse UPDATE and DELETE) and hash-chained.
+- ``audit_log`` is append-only (database triggers refuse UPDATE and DELETE, and on PostgreSQL
+  TRUNCATE) and hash-chained; each entry carries an HMAC with a key kept outside the database.
 - Method profiles are stored whole, keyed by content hash, so every cycle knows the exact profile.
 """
 
@@ -158,6 +159,9 @@ audit_log = Table(
     Column("detail", JSON),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False, unique=True),
+    # 0008: HMAC-SHA256 of the hash with the audit key kept outside the database (NULL for
+    # the entries written before 0008; store/audit.py)
+    Column("hmac", String(64)),
 )
 
 audit_head = Table(
@@ -165,6 +169,11 @@ audit_head = Table(
     Column("id", Integer, primary_key=True),
     Column("last_hash", String(64), nullable=False),
     Column("count", Integer, nullable=False),
+    # 0008: entries 1..unsigned_count were written before 0008 (no HMAC); the id of the audit
+    # key that signs the chain; the HMAC of the head (count, last hash, unsigned_count)
+    Column("unsigned_count", Integer, nullable=False, server_default="0"),
+    Column("key_id", String(16)),
+    Column("hmac", String(64)),
 )
 
 # The read log (0005): reads of content marked at or above the scheme's ``audit_reads_from``.
@@ -180,6 +189,9 @@ read_head = Table(
     Column("id", Integer, primary_key=True),
     Column("last_hash", String(64), nullable=False),
     Column("count", Integer, nullable=False),
+    Column("unsigned_count", Integer, nullable=False, server_default="0"),  # 0008, as above
+    Column("key_id", String(16)),
+    Column("hmac", String(64)),
 )
 
 
@@ -218,6 +230,17 @@ users = Table(
     Column("disabled", Boolean, nullable=False, default=False),
     Column("must_change_password", Boolean, nullable=False, default=False),
     Column("created_at", DateTime(), nullable=False),
+    # two-factor login (0009): the TOTP secret in force (base32; NULL: not enrolled), one being
+    # set up and not yet confirmed, when it was enrolled, the last time step accepted (a code
+    # is used once), the argon2 hashes of the unused recovery codes, and the pending second
+    # step of a login (SHA-256 of its token, and until when it may be completed)
+    Column("totp_secret", Text),
+    Column("totp_pending", Text),
+    Column("totp_enrolled_at", DateTime()),
+    Column("totp_last_step", Integer),
+    Column("recovery_codes", JSON),
+    Column("login_challenge", String(64)),
+    Column("login_challenge_until", DateTime()),
 )
 # user names are unique regardless of case (migration 0006)
 Index("uq_users_username_lower", func.lower(users.c.username), unique=True)

@@ -4,7 +4,9 @@ The scheme (which markings exist, in which order, the default marking and from w
 reads are logged) is kept under the key ``classification``; without a row the default scheme of
 :class:`weerbaar.domain.ClassificationScheme` applies. Every stored marking must be one of the
 scheme's levels: writes with another marking are refused, and a new scheme is refused while
-stored content carries a marking it would not know.
+stored content carries a marking it would not know. A scheme may be given by the name of a
+shipped preset (``{"preset": "vir-bi"}``, see :data:`weerbaar.domain.classification.PRESETS`),
+with its default marking and ``audit_reads_from`` changed if asked.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection, insert, select, update
 
 from weerbaar.domain import ClassificationScheme, Scenario
+from weerbaar.domain.classification import PRESETS, classification_preset
 from weerbaar.errors import Conflict, InvalidInput
 from weerbaar.store import audit
 from weerbaar.store.core import Store, utcnow
@@ -68,9 +71,31 @@ def _stored_markings(conn: Connection) -> dict[str, int]:
     return counts
 
 
+def _from_preset(given: dict[str, Any]) -> dict[str, Any]:
+    """``{"preset": NAME, "default": ..., "audit_reads_from": ...}`` as a whole scheme: the
+    preset's, with the default marking and ``audit_reads_from`` given (None: the preset's)."""
+    name = given["preset"]
+    extra = sorted(set(given) - {"preset", "default", "audit_reads_from"})
+    if extra:
+        raise InvalidInput(f"a preset brings its own {extra[0]}",
+                           location=["classification", extra[0]],
+                           expected="preset, default, audit_reads_from")
+    try:
+        preset = classification_preset(name)
+    except (KeyError, TypeError):
+        raise InvalidInput(f"unknown classification preset {name!r}",
+                           location=["classification", "preset"],
+                           expected=f"one of {', '.join(PRESETS)}") from None
+    chosen = {k: v for k, v in given.items() if k != "preset" and v is not None}
+    return {**preset.model_dump(mode="json"), **chosen}
+
+
 def set_classification_scheme(store: Store, scheme: ClassificationScheme | dict[str, Any], *,
                               actor: str) -> ClassificationScheme:
-    """Put a new scheme in force; refused while stored content carries a marking it lacks."""
+    """Put a new scheme in force (a scheme, its fields, or a preset by name:
+    ``{"preset": "vir-bi"}``); refused while stored content carries a marking it lacks."""
+    if isinstance(scheme, dict) and "preset" in scheme:
+        scheme = _from_preset(scheme)
     try:
         new = (scheme if isinstance(scheme, ClassificationScheme)
                else ClassificationScheme.model_validate(scheme))

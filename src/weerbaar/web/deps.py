@@ -13,19 +13,30 @@ from typing import Annotated
 from fastapi import Depends, Form, Header, Query, Request, Response
 
 from weerbaar.domain.limits import FIELD_MAX, INT_MAX, PASSWORD_MAX, REASON_MAX, too_long
-from weerbaar.errors import InvalidInput, PasswordChangeRequired, PermissionDenied
-from weerbaar.services.accounts import Identity, identify
+from weerbaar.errors import (
+    InvalidInput,
+    PasswordChangeRequired,
+    PermissionDenied,
+    TwoFactorEnrolmentRequired,
+)
+from weerbaar.services.accounts import Identity, PendingLogin, identify
 from weerbaar.services.database import Store
 from weerbaar.services.viewer import Viewer
-from weerbaar.web.errors import PASSWORD_PAGE
+from weerbaar.web.errors import PASSWORD_PAGE, TWO_FACTOR_PAGE
 from weerbaar.web.settings import WebSettings
 
 COOKIE = "weerbaar_session"
+CHALLENGE_COOKIE = "weerbaar_second_factor"  # a login waiting for its second factor
 CSRF_HEADER = "X-CSRF-Token"
 # what a user who must change their password may still reach (static files are not routed
 # through the gate at all)
 UNGATED = frozenset({PASSWORD_PAGE, "/login", "/logout", "/api/v1/password", "/api/v1/login",
-                     "/api/v1/logout", "/api/v1/me"})
+                     "/api/v1/logout", "/api/v1/me", "/login/second-factor",
+                     "/api/v1/login/second-factor"})
+# what a user who must set up two-factor login may still reach: the above, the password
+# prompt, and their two-factor pages and API (the prefixes)
+TWO_FACTOR_API = "/api/v1/account/two-factor"
+ENROLMENT_UNGATED = UNGATED | {"/reauth", "/api/v1/reauth"}
 
 
 async def get_store(request: Request) -> Store:
@@ -67,9 +78,22 @@ FORM_FIELD_MAX = {"reason": REASON_MAX, "password": PASSWORD_MAX, "current": PAS
 
 
 def client_of(request: Request) -> str:
-    """The client's address, for login throttling (behind a reverse proxy: the address the
-    proxy passes on, see docs/security.md)."""
-    return request.client.host if request.client is not None else "unknown"
+    """The client's address, for login throttling: the TCP peer, unless the peer is one of the
+    trusted proxies (``WEERBAAR_TRUSTED_PROXIES``; none by default). Then it is the right-most
+    address of ``X-Forwarded-For`` that is not a trusted proxy (every proxy appends the address
+    it got the request from, so what lies left of that came from the client and is not
+    believed); the left-most when all are trusted. Without trusted proxies the header is
+    ignored, whoever sends it (see docs/security.md)."""
+    peer = request.client.host if request.client is not None else "unknown"
+    settings = settings_of(request)
+    if not settings.trusts(peer):
+        return peer
+    hops = [hop.strip() for value in request.headers.getlist("x-forwarded-for")
+            for hop in value.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not settings.trusts(hop):
+            return hop[:100]
+    return hops[0][:100] if hops else peer
 
 
 def check_csrf(identity: Identity, supplied: str | None) -> None:
@@ -126,16 +150,38 @@ async def password_gate(request: Request, identity: IdentityDep) -> None:
     """While the logged-in user must change their password (a one-time password, or one an
     administrator set), refuse everything but the password change, logging in and out and
     ``/api/v1/me``: the API answers 403 ``PasswordChangeRequired``, pages go to the password
-    form and then back to where the user was heading (a page, not a form submission). A
-    dependency of every router; the identity is resolved once per request."""
+    form and then back to where the user was heading (a page, not a form submission). Then,
+    while the user must set up two-factor login (``Identity.enrolment_due``), the same with
+    the two-factor pages and API and the password prompt let through: 403
+    ``TwoFactorEnrolmentRequired``, pages go to the enrolment page. A dependency of every
+    router; the identity is resolved once per request."""
     user = identity.viewer.user
-    if user is None or not user.must_change_password or request.url.path in UNGATED:
+    path = request.url.path
+    if user is None:
         return
     target = "/"
     if request.method in ("GET", "HEAD"):
         query = request.url.query
-        target = request.url.path + (f"?{query}" if query else "")
-    raise PasswordChangeRequired("change your password first", next=target)
+        target = path + (f"?{query}" if query else "")
+    if user.must_change_password:
+        if path not in UNGATED:
+            raise PasswordChangeRequired("change your password first", next=target)
+        return
+    # the user's clearance requires two-factor login and it is not set up (see
+    # services/two_factor.py): only the enrolment, the password prompt and the above
+    if identity.enrolment_due and path not in ENROLMENT_UNGATED and not any(
+            path == p or path.startswith(p + "/") for p in (TWO_FACTOR_PAGE, TWO_FACTOR_API)):
+        raise TwoFactorEnrolmentRequired(
+            "set up two-factor login first: your clearance requires it", next=target)
+
+
+def set_challenge_cookie(request: Request, response: Response, pending: PendingLogin) -> None:
+    """The pending second step of a login (two-factor login): HttpOnly, SameSite=Strict, for
+    as long as it lasts."""
+    settings = settings_of(request)
+    response.set_cookie(CHALLENGE_COOKIE, pending.token, httponly=True, samesite="strict",
+                        secure=settings.secure_cookies,
+                        max_age=int(settings.policy.second_factor.total_seconds()))
 
 
 def set_session_cookie(request: Request, response: Response, token: str) -> None:
@@ -145,7 +191,8 @@ def set_session_cookie(request: Request, response: Response, token: str) -> None
                         secure=settings.secure_cookies, max_age=settings.session_hours * 3600)
 
 
-__all__ = ["COOKIE", "CSRF_HEADER", "FORM_FIELD_MAX", "CsrfHeader", "FormText", "IdentityDep",
-           "RevisionQuery", "StoreDep",
-           "ViewerDep", "check_csrf", "client_of", "form_of", "get_identity", "password_gate",
-           "required", "revision_of", "safe_next", "set_session_cookie", "settings_of"]
+__all__ = ["CHALLENGE_COOKIE", "COOKIE", "CSRF_HEADER", "FORM_FIELD_MAX", "TWO_FACTOR_API",
+           "TWO_FACTOR_PAGE", "CsrfHeader", "FormText", "IdentityDep", "RevisionQuery",
+           "StoreDep", "ViewerDep", "check_csrf", "client_of", "form_of", "get_identity",
+           "password_gate", "required", "revision_of", "safe_next", "set_challenge_cookie",
+           "set_session_cookie", "settings_of"]

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -23,11 +24,13 @@ from weerbaar.errors import (
     PendingMigrations,
     PermissionDenied,
     ReauthenticationRequired,
+    TwoFactorEnrolmentRequired,
     WeerbaarError,
 )
 from weerbaar.web.render import fallback_language, page
 
 PASSWORD_PAGE = "/account/password"
+TWO_FACTOR_PAGE = "/account/two-factor"
 
 # most specific class first
 STATUS: tuple[tuple[type[WeerbaarError], int], ...] = (
@@ -52,6 +55,56 @@ def error_page(request: Request, code: int, message: str) -> Response:
                 identity=getattr(request.state, "identity", None), code=code, message=message)
 
 
+LOC_MAX = 100  # characters of one part of a problem's ``loc`` (a key the client sent)
+ECHO_MIN = 3  # submitted texts this long or longer must not appear in a message
+QUOTED = re.compile(r"'([^']+)'|\"([^\"]+)\"")
+
+
+def _submitted(value: Any, depth: int = 0) -> Iterator[str]:
+    """The texts and numbers a client submitted in ``value`` (a problem's ``input``)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        yield str(value)
+    elif depth < 20 and isinstance(value, dict):
+        for item in value.values():
+            yield from _submitted(item, depth + 1)
+    elif depth < 20 and isinstance(value, list | tuple):
+        for item in value:
+            yield from _submitted(item, depth + 1)
+
+
+def _unechoed(message: str, given: Any) -> str:
+    """``message`` with every submitted text in it replaced by ``…``: a text sent whole, or a
+    quoted part of one (validators quote a value cut short, ``'abc…'``)."""
+    texts = [text for text in _submitted(given) if len(text) >= ECHO_MIN]
+    echoed = {text for text in texts if text in message}
+    for found in QUOTED.finditer(message):
+        part = (found.group(1) or found.group(2) or "").removesuffix("…")
+        if len(part) >= ECHO_MIN and any(part in text for text in texts):
+            echoed.add(part)
+    for text in sorted(echoed, key=len, reverse=True):
+        message = message.replace(text, "…")
+    return message
+
+
+def request_problems(exc: RequestValidationError) -> list[dict[str, Any]]:
+    """FastAPI's validation problems without anything the client sent: each is ``{loc, msg,
+    type}`` (see ``weerbaar.web.openapi.RequestProblem``). FastAPI's own answer adds ``input``
+    (the value, for a missing field the whole body: passwords too) and ``ctx``; both are left
+    out, a key in ``loc`` is cut to ``LOC_MAX`` characters, and where a message repeats a
+    submitted value (a validator's wording: ``end 2020-01-01 is before start ...``) the value
+    is replaced by ``…``."""
+    out = []
+    for problem in exc.errors():
+        loc = [part if isinstance(part, int) else str(part)[:LOC_MAX]
+               for part in problem.get("loc", ())]
+        kind = str(problem.get("type", "value_error"))
+        message = _unechoed(str(problem.get("msg", "invalid value")), problem.get("input"))
+        out.append({"loc": loc, "msg": message, "type": kind})
+    return out
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers of weerbaar's errors and of HTTP errors on ``app``."""
 
@@ -72,16 +125,19 @@ def install(app: FastAPI) -> None:
         if isinstance(exc, PasswordChangeRequired):  # the password form, then back
             return RedirectResponse(f"{PASSWORD_PAGE}?next={quote(exc.next or '/', safe='/')}",
                                     status_code=303)
+        if isinstance(exc, TwoFactorEnrolmentRequired):  # the enrolment, then back
+            return RedirectResponse(f"{TWO_FACTOR_PAGE}?next={quote(exc.next or '/', safe='/')}",
+                                    status_code=303)
         return error_page(request, code, str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
-        """A request whose parameters or body do not fit the route: FastAPI's 422 (``detail``:
-        the problems with their ``loc``) under /api/, the error page naming the field
-        elsewhere."""
+        """A request whose parameters or body do not fit the route: 422 with the problems
+        (``detail``: ``loc``, ``msg``, ``type`` each; never the submitted values, see
+        :func:`request_problems`) under /api/, the error page naming the field elsewhere."""
+        problems = request_problems(exc)
         if is_api(request):
-            return await request_validation_exception_handler(request, exc)
-        problems = exc.errors()
+            return JSONResponse({"detail": problems}, status_code=422)
         first = problems[0] if problems else {}
         where = ".".join(str(p) for p in first.get("loc", ())
                          if p not in ("body", "query", "path", "header", "cookie"))
@@ -96,4 +152,5 @@ def install(app: FastAPI) -> None:
         return error_page(request, exc.status_code, str(exc.detail))
 
 
-__all__ = ["PASSWORD_PAGE", "STATUS", "error_page", "install", "status_for"]
+__all__ = ["PASSWORD_PAGE", "STATUS", "TWO_FACTOR_PAGE", "error_page", "install",
+           "request_problems", "status_for"]

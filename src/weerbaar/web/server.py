@@ -25,10 +25,16 @@ def application(store: Store, environ: Mapping[str, str], *,
 
 
 def run(app: FastAPI, *, host: str, port: int) -> None:
-    """Serve ``app`` until the process is stopped."""
+    """Serve ``app`` until the process is stopped.
+
+    uvicorn's own handling of forwarding headers is off (``proxy_headers=False``): by default it
+    would let any client on 127.0.0.1 (or in ``FORWARDED_ALLOW_IPS``) set the client address
+    with ``X-Forwarded-For``. ``request.client`` is therefore always the TCP peer, and the
+    application decides itself, from ``WEERBAAR_TRUSTED_PROXIES``, when to believe the header
+    (``weerbaar.web.deps.client_of``)."""
     import uvicorn
 
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
 
 
 __all__ = ["application", "run"]

@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from weerbaar.domain import ALL_CYCLES, User
-from weerbaar.services import accounts
+from weerbaar.services import accounts, two_factor
 from weerbaar.web.api.auth import PasswordIn
 from weerbaar.web.deps import CsrfHeader, IdentityDep, StoreDep, ViewerDep, check_csrf
 
@@ -19,7 +19,7 @@ router = APIRouter()
 
 def user_json(user: User) -> dict[str, Any]:
     return {"username": user.username, "display_name": user.display_name,
-            "admin": user.is_admin, "disabled": user.disabled,
+            "admin": user.is_admin, "disabled": user.disabled, "two_factor": user.two_factor,
             "roles": {k: v.value for k, v in sorted(user.roles.items())}}
 
 
@@ -79,3 +79,24 @@ def api_user_password(username: str, body: PasswordIn, identity: IdentityDep,
     check_csrf(identity, csrf)
     accounts.reset_password(store, identity.viewer, username, body.password)
     return {"status": "password set; the user's login sessions have ended"}
+
+
+@router.delete("/admin/users/{username}/grants/{cycle}")
+def api_user_revoke(username: str, cycle: str, identity: IdentityDep, store: StoreDep,
+                    csrf: CsrfHeader = None) -> dict[str, Any]:
+    """Take away the user's role and clearance on a cycle (``*``: the all-cycles grant); their
+    login sessions see the change at once. 404 when the user has no grant there."""
+    check_csrf(identity, csrf)
+    return user_json(accounts.revoke(store, identity.viewer, username, cycle=cycle))
+
+
+@router.delete("/admin/users/{username}/two-factor")
+def api_user_two_factor_reset(username: str, identity: IdentityDep, store: StoreDep,
+                              csrf: CsrfHeader = None) -> dict[str, Any]:
+    """Reset the user's two-factor login (a lost phone): its secret and recovery codes are
+    gone and the user's login sessions end; a user whose clearance requires it sets it up
+    again at the next login. ``was_on``: whether it was on."""
+    check_csrf(identity, csrf)
+    was_on = two_factor.reset_two_factor(store, identity.viewer, username)
+    return {"status": "two-factor login reset; the user's login sessions have ended",
+            "was_on": was_on}

@@ -41,8 +41,7 @@ def api_scenario(cycle: str, scenario: str, viewer: ViewerDep,
                  store: StoreDep) -> dict[str, Any]:
     record = get_scenario(store, viewer, cycle, scenario)
     stored = record.stored
-    return {"revision": stored.revision, "updated_by": stored.updated_by,
-            "updated_at": stored.updated_at.isoformat(), "removed": stored.removed,
+    return {"revision": stored.revision, **record.updated, "removed": stored.removed,
             "scenario": stored.item.model_dump(mode="json"), "input": record.input}
 
 
@@ -61,9 +60,7 @@ def api_scenario_update(cycle: str, scenario: str, body: ScenarioUpdate, identit
 @router.get("/cycles/{cycle}/scenarios/{scenario}/history")
 def api_history(cycle: str, scenario: str, viewer: ViewerDep,
                 store: StoreDep) -> list[dict[str, Any]]:
-    return [{"revision": r.number, "actor": r.actor, "reason": r.reason,
-             "at": r.created_at.isoformat()}
-            for r in item_history(store, viewer, cycle, "scenario", scenario)]
+    return [r.to_dict() for r in item_history(store, viewer, cycle, "scenario", scenario)]
 
 
 @router.get("/cycles/{cycle}/scenarios/{scenario}/diff")

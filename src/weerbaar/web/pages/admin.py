@@ -19,7 +19,7 @@ from weerbaar.errors import (
     ReauthenticationRequired,
 )
 from weerbaar.i18n import texts
-from weerbaar.services import accounts
+from weerbaar.services import accounts, two_factor
 from weerbaar.services.accounts import Identity
 from weerbaar.services.database import Store
 from weerbaar.services.passwords import password_problem
@@ -137,3 +137,20 @@ async def user_password(request: Request, username: str, store: StoreDep,
     return await _act(request, store, identity, lambda form: accounts.reset_password(
         store, identity.viewer, username, required(form, "password")),
         password_for=lambda _: username)
+
+
+@router.post(USERS_PAGE + "/{username}/revoke")
+async def user_revoke(request: Request, username: str, store: StoreDep,
+                      identity: IdentityDep) -> Response:
+    """Take away the user's role on the form's ``cycle`` (``*``: every cycle)."""
+    return await _act(request, store, identity, lambda form: accounts.revoke(
+        store, identity.viewer, username, cycle=required(form, "cycle")))
+
+
+@router.post(USERS_PAGE + "/{username}/two-factor")
+async def user_two_factor_reset(request: Request, username: str, store: StoreDep,
+                                identity: IdentityDep) -> Response:
+    """Reset the user's two-factor login (a lost phone): its secret and recovery codes are
+    gone and the user's login sessions end; who must have it sets it up at the next login."""
+    return await _act(request, store, identity, lambda form: two_factor.reset_two_factor(
+        store, identity.viewer, username))
