@@ -109,14 +109,19 @@ def set_classification_scheme(store: Store, scheme: ClassificationScheme | dict[
             listed = ", ".join(f"{m!r} ({n}x)" for m, n in sorted(unknown.items()))
             raise Conflict(f"stored content carries markings the new scheme lacks: {listed}; "
                            "mark that content again first")
-        value = new.model_dump(mode="json")
-        at = utcnow()
-        if conn.execute(select(settings.c.id).where(settings.c.key == CLASSIFICATION)).first():
-            conn.execute(update(settings).where(settings.c.key == CLASSIFICATION)
-                         .values(value=value, updated_at=at, updated_by=actor))
-        else:
-            conn.execute(insert(settings).values(key=CLASSIFICATION, value=value, updated_at=at,
-                                                 updated_by=actor))
-        audit.append(conn, at=at, actor=actor, action="settings", entity_type="settings",
-                     entity_key=CLASSIFICATION, detail=value)
+        write_setting(conn, CLASSIFICATION, new.model_dump(mode="json"), actor=actor)
     return new
+
+
+def write_setting(conn: Connection, key: str, value: dict[str, Any], *, actor: str) -> None:
+    """Store one setting (inserted or replaced) and write the change to the audit log, in the
+    caller's transaction."""
+    at = utcnow()
+    if conn.execute(select(settings.c.id).where(settings.c.key == key)).first():
+        conn.execute(update(settings).where(settings.c.key == key)
+                     .values(value=value, updated_at=at, updated_by=actor))
+    else:
+        conn.execute(insert(settings).values(key=key, value=value, updated_at=at,
+                                             updated_by=actor))
+    audit.append(conn, at=at, actor=actor, action="settings", entity_type="settings",
+                 entity_key=key, detail=value)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, or_, select, update
+from sqlalchemy import Connection, or_, select, update
 
 from weerbaar.domain import ClassificationScheme
 from weerbaar.errors import NotFound
@@ -23,7 +23,7 @@ from weerbaar.store.accounts import token_digest
 from weerbaar.store.core import Store, utcnow
 from weerbaar.store.logins import end_sessions_of
 from weerbaar.store.schema import settings, users
-from weerbaar.store.settings import scheme_of
+from weerbaar.store.settings import scheme_of, write_setting
 
 SETTING = "two_factor"  # the key of the requirement in ``settings``
 _OFF: dict[str, Any] = {"totp_secret": None, "totp_pending": None, "totp_enrolled_at": None,
@@ -159,12 +159,4 @@ def requirement_setting(store: Store) -> tuple[ClassificationScheme, dict[str, A
 
 def set_requirement_setting(store: Store, value: dict[str, Any], *, actor: str) -> None:
     with store.transaction() as conn:
-        at = utcnow()
-        if conn.execute(select(settings.c.id).where(settings.c.key == SETTING)).first():
-            conn.execute(update(settings).where(settings.c.key == SETTING)
-                         .values(value=value, updated_at=at, updated_by=actor))
-        else:
-            conn.execute(insert(settings).values(key=SETTING, value=value, updated_at=at,
-                                                 updated_by=actor))
-        audit.append(conn, at=at, actor=actor, action="settings", entity_type="settings",
-                     entity_key=SETTING, detail=value)
+        write_setting(conn, SETTING, value, actor=actor)
