@@ -21,6 +21,8 @@ from weerbaar.services.viewer import Viewer
 from weerbaar.store import open_store, upgrade
 
 AS_TEST = Viewer.operator("test")
+FORMATS = ("html", "docx", "pdf", "xlsx", "odt", "ods")
+"""Every report format, each of which the tests open and read back."""
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -50,7 +52,7 @@ def example_reports(lang: Language, kind: str = "review") -> ReportRun:
     """The example midterm review in every format, in ``lang`` (written to a folder too)."""
     store = open_store(example_db())
     try:
-        run = build_report(store, AS_TEST, "midterm-2021", formats="html,docx,pdf,xlsx",
+        run = build_report(store, AS_TEST, "midterm-2021", formats=FORMATS,
                            kind=kind, lang=lang, report_date=REPORT_DATE)
     finally:
         store.dispose()

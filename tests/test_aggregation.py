@@ -174,7 +174,8 @@ def test_unknown_options_are_named() -> None:
 
 
 def test_provisional_flags() -> None:
-    profile = get_profile("gra-2019")
+    # nrb-2008: its weighted sum is corroborated, so only the X rule and the preference remain
+    profile = get_profile("nrb-2008")
     s = scenario("s", {c.id: 3 for c in profile.criteria})
     plain = assess([s], profile)
     assert not plain.results[0].provisional
@@ -183,3 +184,9 @@ def test_provisional_flags() -> None:
     assert fixed.caveats == ()
     weighted = assess([s], profile, preference="physical-emphasis", denominator=Denominator.ALL)
     assert [c.status.value for c in weighted.caveats] == ["provisional"]
+    # gra-2019: whether the 2019 analysis still uses the weighted sum is unknown (provisional)
+    later = get_profile("gra-2019")
+    result = assess([scenario("s", {c.id: 3 for c in later.criteria})], later,
+                    denominator=Denominator.ALL)
+    assert [(c.what, c.status.value) for c in result.caveats] == [
+        ("aggregation method weighted_sum", "provisional")]

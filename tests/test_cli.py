@@ -50,7 +50,7 @@ def test_profiles_list(capsys: pytest.CaptureFixture[str]) -> None:
 def test_profiles_show(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "profiles", "show", "gra-2019", "--lang", "nl")
     assert code == 0
-    assert "Doden" in out and "corroborated" in out and "unknown" in out and "provisional" in out
+    assert "Doden" in out and "bevestigd" in out and "onbekend" in out and "voorlopig" in out
 
 
 def test_profiles_show_unknown(capsys: pytest.CaptureFixture[str]) -> None:
@@ -62,7 +62,9 @@ def test_profiles_show_unknown(capsys: pytest.CaptureFixture[str]) -> None:
 def test_assess_json(capsys: pytest.CaptureFixture[str], write: Write) -> None:
     code, out, _ = run(capsys, "assess", str(write("ws.yaml", SMALL)), "--json")
     assert code == 0
-    rows = json.loads(out)
+    payload = json.loads(out)
+    assert payload["illustrative"] is False and payload["caveats"]  # the method's weak values
+    rows = payload["results"]
     assert isinstance(rows, list) and len(rows) == 2
     by_id = {r["id"]: r for r in rows}
     for key in ("id", "theme", "impact_position", "impact_class", "likelihood_position",
@@ -82,8 +84,8 @@ def test_assess_profile_weights(capsys: pytest.CaptureFixture[str], write: Write
     _, equal, _ = run(capsys, "assess", path, "--json")
     code, phys, _ = run(capsys, "assess", path, "--json", "--profile-weights", "physical-emphasis")
     assert code == 0
-    e = {r["id"]: r for r in json.loads(equal)}
-    p = {r["id"]: r for r in json.loads(phys)}
+    e = {r["id"]: r for r in json.loads(equal)["results"]}
+    p = {r["id"]: r for r in json.loads(phys)["results"]}
     assert p["allc"]["impact_position"] == 3.0  # uniform scores ignore weights
     assert p["flood"]["impact_position"] != e["flood"]["impact_position"]
     assert p["flood"]["preference"] == "physical-emphasis"
@@ -98,7 +100,8 @@ def test_assess_table_and_diagrams(capsys: pytest.CaptureFixture[str], write: Wr
                        "--diagram", str(png), "--lang", "nl", "--compare-methods")
     assert code == 0
     assert "flood" in out and "allc" in out and "ernstig" in out
-    assert "prov.: rests on thresholds of criterion 3.1 (provisional): flood" in out.replace("\n", " ")
+    assert "voorl.: berust op drempels van criterium 3.1 (voorlopig): flood" in out.replace(
+        "\n", " ")  # --lang nl
     assert "Kendall" in out
     assert svg.read_text(encoding="utf-8").lstrip().startswith("<?xml")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

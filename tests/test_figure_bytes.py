@@ -147,9 +147,90 @@ def test_report_figures_draw_once_and_touch_no_file(example: Example,
     boxes = figures.uncertainty_diagram(clock, e.result, e.assessment, e.profile,
                                         e.workspace.themes, "en", title="U")
     ranks = figures.rank_chart(clock, e.result, "en")
-    assert built == ["risk", "risk", "uncertainty", "rank"]
-    assert plain.png == risk.png and plain.svg == ""
+    assert built == ["risk", "uncertainty", "rank"]  # the same diagram again is not redrawn
+    assert plain is risk
     for drawn in (risk, boxes, ranks):
         assert drawn.size_px == figures.png_size(drawn.png)
         assert drawn.svg.startswith("<svg") and "<metadata>" not in drawn.svg
     assert clock.seconds > 0.0
+    other = figures.risk_diagram(clock, e.assessment, e.profile, e.workspace.themes, "en",
+                                 title="Other")
+    assert built[-1] == "risk" and len(built) == 4 and other.png != risk.png
+
+
+def test_a_build_draws_only_the_image_formats_its_writers_need(
+        example: Example, monkeypatch: pytest.MonkeyPatch) -> None:
+    from weerbaar.reports.writers import figure_formats
+
+    assert figure_formats(["html"]) == ("svg",)
+    assert figure_formats(["pdf", "xlsx"]) == ("png",)
+    assert figure_formats(["xlsx", "ods"]) == ()
+    assert figure_formats(["html", "docx", "odt"]) == ("png", "svg")
+    built: list[str] = []
+    build = diagram.build_risk_diagram
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        built.append("risk")
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(diagram, "build_risk_diagram", counting)
+    e = example
+    html = figures.FigureClock.wanting(figure_formats(["html"]))
+    interactive = figures.risk_diagram(html, e.assessment, e.profile, e.workspace.themes, "en",
+                                       title="T")
+    assert built == [] and interactive.png == b"" and interactive.svg == ""  # HTML draws its own
+    ranks = figures.rank_chart(html, e.result, "en")
+    assert ranks.svg.startswith("<svg") and ranks.png == b""
+    pdf = figures.FigureClock.wanting(figure_formats(["pdf"]))
+    boxes = figures.uncertainty_diagram(pdf, e.result, e.assessment, e.profile,
+                                        e.workspace.themes, "en", title="U")
+    assert boxes.svg == "" and boxes.size_px == figures.png_size(boxes.png)
+    again = figures.risk_diagram(html, e.assessment, e.profile, e.workspace.themes, "en",
+                                 title="T", svg=True)  # asked with SVG after all: drawn now
+    assert built == ["risk"] and again.svg.startswith("<svg")
+
+
+def test_a_multi_format_report_is_built_once_and_its_pdf_draws_nothing(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`weerbaar report --format html,docx,pdf,...` builds one document: each risk diagram is
+    drawn once for every format, the writers only lay out, and the PDF runs no matplotlib."""
+    from tests.report_helpers import AS_TEST, FORMATS, example_db
+
+    from weerbaar.reports.style import load_style
+    from weerbaar.reports.writers import render
+    from weerbaar.services import reports
+    from weerbaar.store import open_store
+
+    builds: list[str] = []
+    drawn: list[str] = []
+    build, risk = reports.build, diagram.build_risk_diagram
+
+    def counting_build(*args: Any, **kwargs: Any) -> Any:
+        builds.append("report")
+        return build(*args, **kwargs)
+
+    def counting_risk(*args: Any, **kwargs: Any) -> Any:
+        drawn.append("risk")
+        return risk(*args, **kwargs)
+
+    monkeypatch.setattr(reports, "build", counting_build)
+    monkeypatch.setattr(diagram, "build_risk_diagram", counting_risk)
+    store = open_store(example_db())
+    try:
+        run = reports.build_report(store, AS_TEST, "midterm-2021", formats=FORMATS, lang="en")
+        assert builds == ["report"] and len(run.files) == len(FORMATS)
+        assert drawn == ["risk", "risk"]  # the diagram and the one beside the parent cycle
+        html = reports.build_report(store, AS_TEST, "midterm-2021", formats="html", lang="en")
+        assert drawn == ["risk", "risk"]  # HTML alone: interactive diagrams, nothing drawn
+        assert all(f.png == b"" for f in html.document.figures())
+    finally:
+        store.dispose()
+
+    def no_matplotlib(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the PDF writer drew a figure")
+
+    monkeypatch.setattr(Figure, "savefig", no_matplotlib)
+    monkeypatch.setattr(Figure, "draw", no_matplotlib)
+    assert render(run.document, load_style(), "pdf").startswith(b"%PDF-1.7")
+    with pytest.raises(ValueError, match="without a PNG image"):
+        render(html.document, load_style(), "pdf")

@@ -206,8 +206,8 @@ def _broken(tmp_path: Path, old: str, new: str) -> Path:
             id="unknown-interest",
         ),
         pytest.param(
-            "      status: corroborated\n      source: worked-examples\n      note: \"published: 9",
-            "      status: unknown\n      source: worked-examples\n      note: \"published: 9",
+            "      status: provisional\n      status_by_class: {A: corroborated, C: corroborated}",
+            "      status: unknown\n      status_by_class: {A: corroborated, C: corroborated}",
             "key criteria[3].thresholds",
             id="unknown-with-value",
         ),
@@ -266,8 +266,8 @@ def test_broken_profile_yaml_syntax_names_file_and_line(tmp_path: Path) -> None:
 def test_uncited_source_is_refused(tmp_path: Path) -> None:
     path = _broken(
         tmp_path,
-        "      source: worked-examples\n      note: \"published: 9",
-        "      source: nowhere\n      note: \"published: 9",
+        "      source: worked-examples; weerbaar-working\n      locator: \"method facts §4\"",
+        "      source: nowhere\n      locator: \"method facts §4\"",
     )
     with pytest.raises(InvalidInput) as info:
         load_profile_file(path)

@@ -1,5 +1,6 @@
-"""The report documents, opened and read back: Word, PDF, Excel and HTML of the example midterm
-review in Dutch and English (content, not just existence)."""
+"""The report documents, opened and read back: Word, PDF, Excel, HTML and OpenDocument (ODT, ODS;
+in detail in test_odf_reports.py) of the example midterm review in Dutch and English (content,
+not just existence)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
+from odfdo import Document as OdfDocument
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from tests.report_helpers import (
+    FORMATS,
     PARTS,
     example_reports,
     example_workspace,
@@ -55,8 +58,21 @@ def test_docx_has_the_seed_structure(lang: Language) -> None:
                "en": "Generic instruments for national security"}[lang]
     start = headings.index(("Heading 1", generic))
     assert [text for _, text in headings[start + 1:start + 3]] == generic_titles(lang)
-    assert level1[0] == {"nl": "Inleiding", "en": "Introduction"}[lang]
-    assert {"nl": "Slotwoord en vooruitblik", "en": "Conclusion and outlook"}[lang] in level1
+    # the example holds the document's introduction and conclusion (strategy_text:), printed
+    # word for word under the document's own headings in either language, each followed by the
+    # sections generated from the cycle's data under a heading of their own
+    stored = example_workspace().strategy_text
+    assert stored is not None and stored.introduction is not None and stored.conclusion is not None
+    assert level1[0] == stored.introduction.heading == "Inleiding"
+    assert stored.conclusion.heading == "Slotwoord en vooruitblik" and "Slotwoord en vooruitblik" in level1
+    texts = [p.text for p in doc.paragraphs]
+    generated = {"nl": "Uit de gegevens van de cyclus", "en": "From the cycle's data"}[lang]
+    for chapter in (stored.introduction, stored.conclusion):
+        at = next(i for i, p in enumerate(doc.paragraphs)  # the chapter, not its contents entry
+                  if p.text == chapter.heading and p.style is not None
+                  and p.style.name == "Heading 1")
+        first = chapter.text.split("\n\n")[0]
+        assert texts[at + 1] == first and texts.index(generated, at) > at
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -195,4 +211,40 @@ def test_analysis_report_leaves_out_the_review_chapters() -> None:
     assert "Development of resilience" not in headings
     assert "Risk diagram" in headings and "Priority list" in headings
     assert not any(h.number for h in run.document.headings())  # chapters, not annexes
-    assert {Path(name).suffix for name in run.files} == {".html", ".docx", ".pdf", ".xlsx"}
+    assert {Path(name).suffix for name in run.files} == {".html", ".docx", ".pdf", ".xlsx",
+                                                         ".odt", ".ods"}
+
+
+def test_the_tests_cover_every_format() -> None:
+    from weerbaar.reports.writers import FORMATS as WRITTEN
+
+    assert set(WRITTEN) == set(FORMATS)  # a new format gets read back here too
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_format_opens_with_the_title_and_the_marking(lang: Language) -> None:
+    """The example's report in all six formats, in each language: each file opens in its own
+    reader and carries the title, the marking and the language's fixed text."""
+    run = example_reports(lang)
+    assert list(run.files) == [f"midterm-2021-review-{lang}.{fmt}" for fmt in FORMATS]
+    title, marking = example_workspace().title, MARKING[lang]
+    contents = {"nl": "Inhoudsopgave", "en": "Contents"}[lang]
+    html = path_of(run, "html").read_text(encoding="utf-8")
+    assert f'<html lang="{lang}"' in html and marking in html and contents in html
+    word = Document(str(path_of(run, "docx")))
+    assert word.core_properties.title == title and word.core_properties.category == marking
+    assert word.core_properties.language == lang
+    pdf = PdfReader(str(path_of(run, "pdf")))
+    assert pdf.metadata is not None and pdf.metadata.title == title
+    assert marking in (pdf.pages[0].extract_text() or "")
+    workbook = load_workbook(path_of(run, "xlsx"))
+    assert workbook.properties.title == title and workbook.properties.language == lang
+    for fmt, kind in (("odt", "text"), ("ods", "spreadsheet")):
+        doc = OdfDocument(path_of(run, fmt))
+        assert doc.get_type() == kind and doc.meta.title == title
+        assert doc.meta.get_user_defined_metadata()["classification"] == marking
+        assert str(doc.meta.language).split("-")[0] == lang
+    text = OdfDocument(path_of(run, "odt"))
+    assert contents in str(text.body.get_element("text:table-of-content"))
+    sheets = [t.name for t in OdfDocument(path_of(run, "ods")).body.get_tables()]
+    assert sheets == workbook.sheetnames

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+from odfdo import Document as OdfDocument
 from openpyxl import load_workbook
-from tests.report_helpers import example_db
+from tests.report_helpers import FORMATS, example_db
 
 from weerbaar.cli import main
 from weerbaar.errors import InvalidInput
@@ -47,9 +49,39 @@ def test_report_command_writes_and_prints_the_paths(capsys: pytest.CaptureFixtur
     assert wb.properties.category == "CONFIDENTIAL"
 
 
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_report_command_writes_all_six_formats_by_default(capsys: pytest.CaptureFixture[str],
+                                                          tmp_path: Path, lang: str) -> None:
+    code, stdout, _ = run(capsys, "report", "midterm-2021", "--db", example_db(), "--lang", lang,
+                          "--out", str(tmp_path), "--date", "2021-09-20")
+    assert code == 0
+    written = [Path(line) for line in stdout.split()]
+    assert [p.name for p in written] == [f"midterm-2021-review-{lang}.{fmt}" for fmt in FORMATS]
+    marking = {"nl": "INTERN", "en": "INTERNAL"}[lang]
+    assert marking in written[0].read_text(encoding="utf-8")
+    for path in written[1:]:
+        if path.suffix == ".pdf":
+            assert path.read_bytes().startswith(b"%PDF-")
+            continue
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+            if path.suffix in (".odt", ".ods"):
+                assert names[0] == "mimetype"
+                assert zf.read("mimetype").decode().endswith(
+                    "text" if path.suffix == ".odt" else "spreadsheet")
+                assert marking in zf.read("meta.xml").decode() and marking in zf.read(
+                    "styles.xml").decode()  # metadata and the page header
+            else:
+                assert "[Content_Types].xml" in names
+    odt = OdfDocument(written[4])
+    assert odt.meta.get_user_defined_metadata()["classification"] == marking
+    assert [t.name for t in OdfDocument(written[5]).body.get_tables()] == load_workbook(
+        written[3]).sheetnames
+
+
 @pytest.mark.parametrize(("args", "code", "message"), [
     (("no-such-cycle",), 3, "no cycle 'no-such-cycle'"),
-    (("midterm-2021", "--format", "html,odt"), 2, "unknown report format 'odt'"),
+    (("midterm-2021", "--format", "html,rtf"), 2, "unknown report format 'rtf'"),
     (("midterm-2021", "--kind", "memo"), 2, "unknown report kind 'memo'"),
     (("midterm-2021", "--lang", "de"), 2, "unknown language 'de'"),
     (("midterm-2021", "--date", "20-9-2021"), 2, "is not a date"),

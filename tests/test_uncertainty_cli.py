@@ -69,7 +69,9 @@ def test_json_is_reproducible(capsys: pytest.CaptureFixture[str], workspace: Pat
     assert code == 0
     _, second, _ = run(capsys, *args)
     assert first == second
-    rows = json.loads(first)
+    payload = json.loads(first)
+    assert payload["illustrative"] is False and isinstance(payload["caveats"], list)
+    rows = payload["results"]
     assert [r["id"] for r in rows] == ["flood", "allc", "small"]
     allc = rows[1]
     assert allc["impact"] == {"p5": 3.0, "p50": 3.0, "p95": 3.0}
@@ -112,7 +114,7 @@ def test_charts_are_written_deterministically(capsys: pytest.CaptureFixture[str]
     assert b"onzekerheid" in first[0]
     run(capsys, *args)
     assert [f.read_bytes() for f in files] == first
-    assert f"written: {files[0]}" in out
+    assert f"geschreven: {files[0]}" in out  # --lang nl
 
 
 @pytest.mark.parametrize(("args", "code", "text"), [

@@ -12,7 +12,7 @@ from tests.conftest import WORKSPACE_HEAD
 from weerbaar.domain import Status
 from weerbaar.errors import InvalidInput
 from weerbaar.io import EXAMPLES, load_workspace, workspace_json_schema
-from weerbaar.methods.assessment import assess
+from weerbaar.methods.assessment import HALF_CLASS_CAVEAT, assess
 from weerbaar.methods.registry import get_profile
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,8 +69,10 @@ def test_provisional_flag_follows_conversions(write: Write) -> None:
     result = assess(ws.scenarios, get_profile(ws.profile))
     flood, rare, attack = result.results
     assert flood.provisional and "thresholds of criterion 3.1" in [w.what for w in flood.weak_values]
-    assert not rare.provisional
-    assert not attack.provisional
+    # an annual probability becomes a class over the profile's 5-year window, which is provisional
+    assert rare.provisional and [w.what for w in rare.weak_values] == ["likelihood probability bands"]
+    assert not attack.provisional  # C-high: the half-class position is a caveat of the run
+    assert HALF_CLASS_CAVEAT in [c.what for c in result.caveats]
 
 
 @pytest.mark.parametrize(("change", "key", "fragment"), [

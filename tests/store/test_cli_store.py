@@ -36,7 +36,7 @@ def test_store_commands(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
     assert "Likelihood, expected value: C → C-high" in out and "likelihood.range" not in out
     code, out, _ = run(capsys, "assess", "cycle:midterm-2021", "--compare-with",
                        "cycle:nvs-2019", "--db", db, "--json")
-    assert code == 0 and len(json.loads(out)) == 31
+    assert code == 0 and len(json.loads(out)["results"]) == 31
     export = tmp_path / "m.yaml"
     assert run(capsys, "cycles", "export", "midterm-2021", "--out", str(export), "--db", db)[0] == 0
     code, _, err = run(capsys, "cycles", "import", str(export), "--key", "nvs-2019", "--db", db)

@@ -50,8 +50,10 @@ def write_csv(path: Path, signals: list[Signal] | tuple[Signal, ...]) -> Path:
 
 @pytest.fixture
 def cycle(store: Store) -> str:
+    """A draft cycle with the example's themes, reviews and scenarios and no signals yet: a
+    clone of the NVS 2019 baseline (the midterm review carries its own example signals)."""
     load_examples(store, AS_T)
-    clone_cycle(store, AS_T, "midterm-2021", "hz", kind=CycleKind.RISK_ANALYSIS)
+    clone_cycle(store, AS_T, "nvs-2019", "hz", kind=CycleKind.RISK_ANALYSIS)
     return "hz"
 
 
@@ -221,8 +223,8 @@ def test_horizon_commands(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
     db = str(tmp_path / "w.db")
     assert run(capsys, "db", "upgrade", "--db", db)[0] == 0
     assert run(capsys, "load-examples", "--db", db)[0] == 0
-    assert run(capsys, "cycles", "clone", "midterm-2021", "hz", "--kind", "risk_analysis",
-               "--db", db)[0] == 0
+    assert run(capsys, "cycles", "clone", "nvs-2019", "hz", "--kind", "risk_analysis",
+               "--db", db)[0] == 0  # the baseline: the example's themes, no signals yet
     corpus = planted_corpus(groups=4, per_group=10, seed=0, duplicates=2)
     path = write_csv(tmp_path / "s.csv", corpus.signals)
     code, out, _ = run(capsys, "horizon", "import", str(path), "--cycle", "hz", "--dry-run",

@@ -8,14 +8,24 @@ from pathlib import Path
 import pytest
 from tests.operator_support import OPERATOR, compare_with_parent, review_of
 
-from weerbaar.domain import Answer, CycleKind, Measure, MeasureEffect, ReviewPart, Verdict
+from weerbaar.domain import (
+    Answer,
+    CycleKind,
+    Measure,
+    MeasureEffect,
+    ReviewPart,
+    ThemeReview,
+    Verdict,
+)
 from weerbaar.errors import Conflict, InvalidInput, PermissionDenied
+from weerbaar.io import load_workspace
 from weerbaar.services.assessment import cycle_priorities
 from weerbaar.services.compare import compare_cycles
 from weerbaar.services.cycles import clone_cycle, freeze_cycle, load_examples, new_cycle
 from weerbaar.services.measures import add_measure
 from weerbaar.services.reviews import ReviewEdit, edit_review
 from weerbaar.services.strategy import import_strategy
+from weerbaar.services.strategy_text import get_strategy_text
 from weerbaar.services.viewer import Viewer
 from weerbaar.store import Store
 
@@ -37,8 +47,16 @@ def test_seed_imports_into_reviews(store: Store) -> None:
     assert "vitaal verklaard" in review.section(ReviewPart.SUMMARY).text
     for part in ReviewPart:
         assert review.section(part).text, part
-    crisis, _ = review_of(store, "mr", "crisis-management")
-    assert crisis.verdict is None and crisis.section(ReviewPart.SUMMARY).text
+    for theme in ("crisis-management", "joint-research-programme"):
+        # instruments are not reviews: neither the example nor the import makes one
+        assert review_of(store, "mr", theme) == (ThemeReview(theme=theme), 0)
+    record = get_strategy_text(store, AS_T, "mr")
+    text = record.text
+    assert text is not None and [i.id for i in text.instruments] == [
+        "crisis-management", "joint-research-programme"]
+    assert text.introduction is not None and text.conclusion is not None
+    # the example already holds the seed's text as the import reads it: nothing to revise
+    assert record.revision == 1 and text == load_workspace("example:midterm-2021").strategy_text
     again = import_strategy(store, AS_T, "mr", SEED, dry_run=True)
     assert again.report is not None and again.report.changed == ()  # idempotent
 
@@ -122,13 +140,17 @@ def test_example_comparison_lists_every_theme_with_changed_verdict_or_text(store
                      "digital-threats", "multilateral-institutions", "natural-disasters", "cbrn",
                      "infectious-diseases"}
     assert {k for k, v in reviews.items() if v == "changed"} == threat_themes
-    assert {k for k, v in reviews.items() if v == "new"} == {"crisis-management",
-                                                           "joint-research-programme"}
-    assert {v.theme for v in result.verdicts} == threat_themes
-    assert next(v for v in result.verdicts if v.theme == "multilateral-institutions").after \
-        is Verdict.CONTINUE
-    assert next(v for v in result.verdicts if v.theme == "vital-infrastructure").after \
-        is Verdict.INTENSIFY
+    # the generic instruments have no review in either cycle (their text is the strategy text's)
+    assert {k for k, v in reviews.items() if v == "new"} == set()
+    assert set(reviews) == threat_themes
+    # NVS 2019 holds the baseline verdicts the seed describes: six moved, five stayed intensify
+    assert {v.theme: (v.before, v.after) for v in result.verdicts} == {
+        "state-threats": (Verdict.NEW, Verdict.ADJUST),
+        "terrorism-extremism": (Verdict.INTENSIFY, Verdict.CONTINUE),
+        "multilateral-institutions": (Verdict.INTENSIFY, Verdict.CONTINUE),
+        "natural-disasters": (Verdict.ADJUST, Verdict.INTENSIFY),
+        "cbrn": (Verdict.CONTINUE, Verdict.INTENSIFY),
+        "infectious-diseases": (Verdict.CONTINUE, Verdict.ADJUST)}
 
 
 def test_residual_and_arrows_are_drawn(store: Store, tmp_path: Path) -> None:

@@ -932,7 +932,52 @@ TESTED = {
     ("POST", "/api/v1/login/second-factor"), ("GET", "/api/v1/account/two-factor"),
     ("POST", "/api/v1/account/two-factor/setup"), ("POST", "/api/v1/account/two-factor/confirm"),
     ("DELETE", "/api/v1/account/two-factor"), ("DELETE", "/api/v1/admin/users/{username}/two-factor"),
+    # more in tests/test_threat_level_scope.py
+    ("GET", "/api/v1/cycles/{cycle}/threat-level"), ("POST", "/api/v1/cycles/{cycle}/threat-level"),
+    # more in tests/test_strategy_review_parts.py
+    ("GET", "/api/v1/cycles/{cycle}/strategy-text"), ("PUT", "/api/v1/cycles/{cycle}/strategy-text"),
 }
+
+
+def test_strategy_text(client_for: Client, anon: TestClient) -> None:
+    path = f"{API}/cycles/{DRAFT}/strategy-text"
+    assert anon.get(path).status_code == 401
+    # the example cycle holds the seed's introduction, conclusion and two instruments
+    shown = client_for("vic").get(path).json()
+    assert (shown["revision"], shown["marking"]) == (1, "internal")
+    seed = shown["strategy_text"]
+    assert seed["introduction"]["heading"] == "Inleiding"
+    assert seed["introduction"]["text"].startswith("Nederland is een open, diverse")
+    assert seed["conclusion"]["heading"] == "Slotwoord en vooruitblik"
+    assert [i["id"] for i in seed["instruments"]] == ["crisis-management", GENERIC_THEME]
+    text = {**seed, "introduction": {"heading": "Inleiding", "text": "Eerste alinea.\n\nTweede."}}
+    body = {"strategy_text": text, "expected_revision": 1}
+    assert client_for("vic").put(path, json=body).status_code == 403
+    ann = client_for("ann")
+    assert ann.put(path, json={**body, "expected_revision": 0}).status_code == 409  # it has one
+    assert ann.put(path, json=body).json() == {"revision": 2}
+    assert ann.put(path, json=body).status_code == 409  # revision 1 is stale now
+    assert ann.put(path, json={**body, "expected_revision": 2}).json() == {"revision": 2}
+    verdict = {**text, "instruments": [{**seed["instruments"][0], "verdict": "continue"},
+                                       seed["instruments"][1]]}
+    assert ann.put(path, json={**body, "strategy_text": verdict,
+                               "expected_revision": 2}).status_code == 422
+    read = client_for("vic").get(path).json()
+    assert read["revision"] == 2 and read["strategy_text"] == {**seed, "introduction": {
+        "heading": "Inleiding", "text": "Eerste alinea.\n\nTweede.", "footnotes": {}}}
+
+
+def test_threat_level(client_for: Client, anon: TestClient) -> None:
+    path = f"{API}/cycles/{DRAFT}/threat-level"
+    assert anon.get(path).status_code == 401
+    read = client_for("vic").get(path).json()
+    assert read["current"] == 3 and [e["level"] for e in read["entries"]] == [4, 3]
+    body = {"entry": {"level": 2, "period": "test"}, "expected_revision": read["revision"]}
+    assert client_for("ann").post(path, json=body).status_code == 403
+    cora = client_for("cora")
+    assert cora.post(path, json=body).json() == {"revision": read["revision"] + 1}
+    assert cora.post(path, json=body).status_code == 409
+    assert client_for("vic").get(path).json()["current"] == 2
 
 
 def test_every_api_endpoint_has_tests_here(app: Any) -> None:

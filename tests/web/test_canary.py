@@ -32,6 +32,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from defusedxml import ElementTree
 from fastapi.testclient import TestClient
 from tests.operator_support import OPERATOR
 
@@ -183,7 +184,7 @@ def path_values(marked: Marked) -> dict[str, list[str]]:
 
 QUERY_VALUES: dict[str, list[str]] = {
     "a": ["1"], "b": ["3"], "base": [FROZEN, DRAFT, CHILD],
-    "format": ["html", "xlsx", "docx", "pdf", "odt"],
+    "format": ["html", "xlsx", "docx", "pdf", "odt", "ods"],
     "kind": ["review", "analysis"], "lang": ["nl", "en"], "cycle": [DRAFT, CHILD],
     "q": [w for w in (*SECRETS, PARENT_WORD, PARENT_SECRET_WORD) if " " not in w],
 }
@@ -219,6 +220,7 @@ def shown(response: Any) -> str:
     if body[:2] == b"PK":
         with zipfile.ZipFile(io.BytesIO(body)) as archive:
             parts += [archive.read(n).decode("utf-8", "replace") for n in archive.namelist()]
+            parts += odf_text(archive)
     elif body[:5] == b"%PDF-":
         from pypdf import PdfReader
 
@@ -229,6 +231,18 @@ def shown(response: Any) -> str:
         text = body.decode("utf-8", "replace")
         parts += [text, html.unescape(text)]
     return "\n".join(parts)
+
+
+def odf_text(archive: zipfile.ZipFile) -> list[str]:
+    """The text of an OpenDocument package (ODT, ODS) as a reader sees it: the text nodes of
+    its content, styles (page headers and footers) and metadata joined, so a word split over
+    elements (a span, a line break) is found too."""
+    names = archive.namelist()
+    if "mimetype" not in names or not archive.read("mimetype").startswith(
+            b"application/vnd.oasis.opendocument"):
+        return []
+    return [" ".join(" ".join(ElementTree.fromstring(archive.read(name)).itertext()).split())
+            for name in ("content.xml", "styles.xml", "meta.xml") if name in names]
 
 
 def leaks(text: str, words: tuple[str, ...]) -> list[str]:
@@ -290,6 +304,11 @@ def test_the_canaries_are_there_for_those_cleared(clients: dict[str | None, Test
     assert child.status_code == 200 and leaks(child.text, SECRETS)
     report = clients["childonly"].get(f"/cycles/{CHILD}/report?format=html")
     assert report.status_code == 200 and leaks(shown(report), SECRETS)
+    for fmt in ("odt", "ods"):  # the OpenDocument text is read, not only the raw XML
+        report = clients["childonly"].get(f"/cycles/{CHILD}/report?format={fmt}")
+        assert report.status_code == 200, report.text[:300]
+        with zipfile.ZipFile(io.BytesIO(report.content)) as archive:
+            assert leaks(" ".join(odf_text(archive)), SECRETS), fmt
 
 
 def test_who_saved_a_revision_holding_hidden_scores_is_not_shown(

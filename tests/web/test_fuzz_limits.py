@@ -178,6 +178,7 @@ PAGE_FORMS: dict[tuple[str, str], Callable[[Site], Form]] = {
                                                          "reason": "agreed"},
     ("POST", "/sessions/{session_id}/cancel"): lambda s: {"reason": "not needed"},
     ("POST", "/cycles/{cycle}/reviews/{theme}"): _page_form("/cycles/{cycle}/reviews/{theme}"),
+    ("POST", "/cycles/{cycle}/strategy-text"): _page_form("/cycles/{cycle}/strategy-text"),
     ("POST", "/reauth"): lambda s: {"password": PASSWORDS["cora"], "next": "/"},
     ("POST", "/admin/users"): lambda s: {"username": "newbie",
                                          "password": "a-long-enough-password",

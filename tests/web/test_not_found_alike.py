@@ -220,6 +220,10 @@ def body_for(method: str, path: str, key: str) -> dict[str, Any]:
         return {"json": {"id": "m-new", "title": "New"}}
     if "/measures/" in path:
         return {"json": {"measure": {"id": key, "title": "Changed"}, "expected_revision": 1}}
+    if path.endswith("/strategy-text"):
+        return {"json": {"strategy_text": {}, "expected_revision": 1}}
+    if path.endswith("/threat-level"):
+        return {"json": {"entry": {"level": 2, "period": "test"}, "expected_revision": 1}}
     if path.endswith("/grants"):
         return {"json": {"role": "viewer"}}
     if path.endswith("/status"):

@@ -23,6 +23,7 @@ from weerbaar.domain import ReviewPart
 from weerbaar.services import accounts
 from weerbaar.services.reviews import get_review
 from weerbaar.services.scenarios import get_scenario
+from weerbaar.services.strategy_text import get_strategy_text
 from weerbaar.store import Store, get, open_store, save
 from weerbaar.store import expert_sessions as sessions
 from weerbaar.web import create_app
@@ -207,6 +208,25 @@ def _review_body(store: Store, change: dict[str, str] | None = None) -> Call:
                 json={"review": review, "expected_revision": record.revision})
 
 
+def _strategy_text_form(store: Store, *, revision_offset: int = 0) -> Call:
+    """The page's form changing the introduction of the draft cycle's strategy text (the
+    example holds the seed's); fields the form leaves out keep their value."""
+    record = get_strategy_text(store, OPERATOR, DRAFT)
+    return Call("POST", f"/cycles/{DRAFT}/strategy-text", form={
+        "expected_revision": str(record.revision - revision_offset),
+        "introduction-heading": "Inleiding", "introduction-text": "Een inleiding."})
+
+
+def _strategy_text_body(store: Store, *, revision_offset: int = 0) -> Call:
+    """The same change through the API, which takes the whole text."""
+    record = get_strategy_text(store, OPERATOR, DRAFT)
+    assert record.text is not None and record.text.introduction is not None
+    text = record.text.model_dump(mode="json")
+    text["introduction"]["text"] = "Een inleiding."
+    return Call("PUT", f"{API}/cycles/{DRAFT}/strategy-text", json={
+        "expected_revision": record.revision - revision_offset, "strategy_text": text})
+
+
 def _get(path: str) -> Callable[[Store, dict[str, int]], Call]:
     return lambda store, ids: Call("GET", path.format(**{k: str(v) for k, v in ids.items()}))
 
@@ -250,6 +270,8 @@ READS = [
          _get(f"{API}/sessions/{{hidden}}")),
     Case("an unknown language", _get(f"{SCENARIOS}?lang=de"),
          _get(f"{API}/cycles/{DRAFT}/diagram?lang=de")),
+    Case("the strategy text", _get(f"/cycles/{DRAFT}/strategy-text"),
+         _get(f"{API}/cycles/{DRAFT}/strategy-text")),
 ]
 
 WRITES = [
@@ -267,6 +289,17 @@ WRITES = [
          lambda s, _: _score_body(s, SHOWN, FROZEN), writes=True),
     Case("a review saved unchanged", lambda s, _: _review_form(s),
          lambda s, _: _review_body(s), writes=True),
+    Case("a strategy text's introduction changed", lambda s, _: _strategy_text_form(s),
+         lambda s, _: _strategy_text_body(s), writes=True),
+    Case("a strategy text changed against a stale revision",
+         lambda s, _: _strategy_text_form(s, revision_offset=1),
+         lambda s, _: _strategy_text_body(s, revision_offset=1), writes=True),
+    Case("a strategy text of the frozen cycle added",
+         lambda s, _: Call("POST", f"/cycles/{FROZEN}/strategy-text", form={
+             "expected_revision": "0", "conclusion-text": "Een slotwoord."}),
+         lambda s, _: Call("PUT", f"{API}/cycles/{FROZEN}/strategy-text", json={
+             "expected_revision": 0, "strategy_text": {"conclusion": {
+                 "heading": "", "text": "Een slotwoord."}}}), writes=True),
     Case("a review's verdict reasoning changed",
          lambda s, _: _review_form(s, {"verdict-reasoning": "anders beargumenteerd"}),
          lambda s, _: _review_body(s, {"verdict-reasoning": "anders beargumenteerd"}),
@@ -401,6 +434,14 @@ EXPECTED = {
     ("a review saved unchanged", "analyst-internal"): 200,
     ("a review's verdict reasoning changed", "analyst-confidential"): 403,
     ("a review's verdict reasoning changed", "coordinator-internal"): 200,
+    ("the strategy text", "nobody"): 401,
+    ("the strategy text", "viewer-internal"): 200,
+    ("a strategy text's introduction changed", "nobody"): 401,
+    ("a strategy text's introduction changed", "viewer-confidential"): 403,
+    ("a strategy text's introduction changed", "expert-internal"): 403,
+    ("a strategy text's introduction changed", "analyst-internal"): 200,
+    ("a strategy text changed against a stale revision", "analyst-internal"): 409,
+    ("a strategy text of the frozen cycle added", "analyst-confidential"): 403,
     ("an expert session opened", "analyst-confidential"): 403,
     ("an expert session opened", "coordinator-internal"): 200,
     ("a second session opened on a scenario", "coordinator-internal"): 409,

@@ -9,6 +9,7 @@ argument) exits with 2. No traceback reaches the user.
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -31,9 +32,12 @@ from weerbaar.cli import (
     reports,
     reviews,
     serve,
+    threat_level,
     users,
 )
 from weerbaar.cli.options import close_databases, err, out
+from weerbaar.cli.words import words
+from weerbaar.domain import Language
 from weerbaar.errors import AuditChainBroken, WeerbaarError, exit_code_for
 
 app = typer.Typer(
@@ -59,17 +63,30 @@ def _root(
 
 
 for group in (profiles, assess, analyse, db, cycles, history, excel, audit, reviews, measures,
-              cascade, reports, horizon, classification, serve, users):
+              cascade, reports, horizon, classification, serve, users, threat_level):
     group.register(app)
 
 
-def _report(error: WeerbaarError) -> int:
-    """Print ``error`` as the user reads it; its exit code."""
+def _report(error: WeerbaarError, argv: list[str] | None = None) -> int:
+    """Print ``error`` as the user reads it (its lead-in in the command's ``--lang``); its exit
+    code."""
     if isinstance(error, AuditChainBroken):
         for problem in error.problems:
             err.print(f"[red]{escape(problem)}[/red]", highlight=False)
-    err.print(f"[bold red]error:[/bold red] {escape(str(error))}", highlight=False)
+    lead = words(_asked_language(argv))("error:")
+    err.print(f"[bold red]{escape(lead)}[/bold red] {escape(str(error))}", highlight=False)
     return exit_code_for(error)
+
+
+def _asked_language(argv: list[str] | None) -> Language:
+    """The ``--lang`` of the command line (``en`` when none is given or it is unknown)."""
+    args = list(argv) if argv is not None else sys.argv[1:]
+    for i, arg in enumerate(args):
+        if arg == "--lang" and i + 1 < len(args):
+            return "nl" if args[i + 1] == "nl" else "en"
+        if arg.startswith("--lang="):
+            return "nl" if arg.removeprefix("--lang=") == "nl" else "en"
+    return "en"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -78,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = command.main(args=argv, prog_name="weerbaar", standalone_mode=False)
     except WeerbaarError as exc:
-        return _report(exc)
+        return _report(exc, argv)
     except typer.Exit as exc:
         return int(exc.exit_code)
     except typer.Abort:

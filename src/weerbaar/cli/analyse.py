@@ -23,11 +23,16 @@ from weerbaar.cli.options import (
     progress_bar,
     write_charts,
 )
+from weerbaar.cli.words import plain, show, words, yes_if
 
 if TYPE_CHECKING:
+    from weerbaar.domain import Language
+    from weerbaar.i18n import Texts
     from weerbaar.services.analysis import AnalysisRun
+    from weerbaar.services.caveats import RunCaveats
 
 PHASES = {"analysis": "uncertainty", "weights": "random weights", "sobol": "Sobol indices"}
+"""The progress bar's phases: English message ids of the catalogues."""
 
 
 def analyse(
@@ -76,6 +81,7 @@ def analyse(
     """How sure is each scenario's position and rank, and what drives it."""
     from weerbaar.services.analysis import run_analysis
 
+    t = words(lang)
     diagrams = chart_files(diagram, "--diagram")
     rank_charts = chart_files(rank_chart, "--rank-chart")
     store = open_db(db) if needs_database(workspace) else None
@@ -85,7 +91,8 @@ def analyse(
 
         def progress(phase: str, done: int, total: int) -> None:
             if phase not in tasks:
-                tasks[phase] = bar.add_task(PHASES.get(phase, phase), total=total)
+                tasks[phase] = bar.add_task(t(PHASES[phase]) if phase in PHASES else phase,
+                                            total=total)
             bar.update(tasks[phase], completed=done, total=total)
 
         run = run_analysis(
@@ -99,14 +106,18 @@ def analyse(
     written = (write_charts(diagrams, run.diagrams, "--diagram")
                + write_charts(rank_charts, run.rank_charts, "--rank-chart"))
     if as_json:
-        _print_json(run, matrix)
+        _print_json(run, matrix, lang.language)
         return
-    _print_table(run, matrix)
+    _print_table(run, matrix, lang.language)
     for path in written:
-        out.print(f"written: {path}")
+        out.print(t("written: {path}", path=plain(path)), highlight=False)
 
 
-def _print_json(run: AnalysisRun, matrix: bool) -> None:
+def _print_json(run: AnalysisRun, matrix: bool, lang: Language) -> None:
+    """``{"illustrative", "caveats", "settings", "weak_values", "results"}`` (and the
+    outranking matrix and the sensitivity analyses when asked)."""
+    from weerbaar.services.caveats import analysis_caveats
+
     r = run.result
     keep = ("method", "preference", "denominator", "distribution", "samples", "seed", "engine")
     settings = r.settings()
@@ -116,10 +127,10 @@ def _print_json(run: AnalysisRun, matrix: bool) -> None:
         row.update({"profile": r.profile_id, "profile_hash": r.profile_hash,
                     "serious": r.serious_class, **{k: settings[k] for k in keep}})
         rows.append(row)
-    payload: Any = rows
+    payload: dict[str, Any] = {
+        **analysis_caveats(run, lang).fields(), "settings": settings,
+        "weak_values": [c.model_dump(mode="json") for c in r.caveats], "results": rows}
     if matrix or run.preferences is not None:
-        payload = {"settings": settings, "caveats": [c.model_dump(mode="json") for c in r.caveats],
-                   "results": rows}
         if matrix:
             payload["outranking"] = r.to_dict(matrix=True)["outranking"]
         if run.preferences is not None:
@@ -147,42 +158,47 @@ def _header(percentiles: tuple[float, ...]) -> str:
     return "/".join(f"p{p:g}" for p in percentiles)
 
 
-def _print_table(run: AnalysisRun, matrix: bool) -> None:
+def _print_table(run: AnalysisRun, matrix: bool, lang: Language) -> None:
+    from weerbaar.services.caveats import analysis_caveats
+
     r = run.result
+    t = words(lang)
     pct = _header(r.percentiles)
-    table = Table(title=f"{run.workspace.title or 'Uncertainty'} — {r.method}, {r.preference}, "
-                  f"{r.distribution}, {r.samples:,} samples, seed {r.seed}", title_justify="left")
-    table.add_column("scenario", no_wrap=True, max_width=18, overflow="ellipsis")
-    table.add_column(f"impact\n{pct}", no_wrap=True, min_width=12)
-    table.add_column(f"likelihood\n{pct}", no_wrap=True, min_width=12)
+    title = t("{title} — {method}, {preference}, {distribution}, {samples} samples, seed {seed}",
+              title=plain(run.workspace.title or t("Uncertainty")), method=r.method,
+              preference=r.preference, distribution=r.distribution, samples=f"{r.samples:,}",
+              seed=r.seed)
+    table = Table(title=title, title_justify="left")
+    table.add_column(t("scenario"), no_wrap=True, max_width=18, overflow="ellipsis")
+    table.add_column(f"{t('impact')}\n{pct}", no_wrap=True, min_width=12)
+    table.add_column(f"{t('likelihood')}\n{pct}", no_wrap=True, min_width=12)
     table.add_column(f"P≥{r.serious_class}", justify="right", no_wrap=True, min_width=4)
-    table.add_column("rank\n[90 %]", justify="right", no_wrap=True, min_width=9)
-    table.add_column("dis", no_wrap=True, min_width=3)
+    table.add_column(plain(t("rank\n[90 %]")), justify="right", no_wrap=True, min_width=9)
+    table.add_column(t("dis"), no_wrap=True, min_width=3)
     ordered = sorted(r.scenarios, key=lambda s: (s.rank.median if s.rank else 0,
                                                  s.rank.expected if s.rank else 0, s.id))
     for s in ordered:
         rank = f"{s.rank.median} [{s.rank.low}–{s.rank.high}]" if s.rank else "—"
-        flag = "yes" if s.disagreement.flagged else ""
-        table.add_row(s.id, _fmt(s.impact), _fmt(s.likelihood),
-                      "—" if s.p_serious is None else f"{s.p_serious:.2f}", rank, flag)
-    out.print(table)
+        table.add_row(plain(s.id), _fmt(s.impact), _fmt(s.likelihood),
+                      "—" if s.p_serious is None else f"{s.p_serious:.2f}", plain(rank),
+                      yes_if(t, s.disagreement.flagged))
+    caveats = analysis_caveats(run, lang)
+    show(table, caveats)
     flagged = [s for s in r.scenarios if s.disagreement.flagged]
     if flagged:
-        out.print("dis: the judgements (agreed and experts') lie a class or more apart: "
-                  + ", ".join(s.id for s in flagged), highlight=False)
-    out.print(f"engine: {r.engine}; ranks from {r.samples:,} samples; P(≥{r.serious_class}) and "
-              "outranking probabilities exact from the marginal distributions", highlight=False)
-    for c in r.caveats:
-        article = "an" if c.status.value[0] in "aeiou" else "a"
-        out.print(f"[yellow]All results rest on {article} {c.status.value} value[/yellow]: "
-                  f"{c.what}")
+        out.print(t("dis: the judgements (agreed and experts') lie a class or more apart: "
+                    "{scenarios}", scenarios=", ".join(s.id for s in flagged)),
+                  highlight=False, markup=False)
+    out.print(t("engine: {engine}; ranks from {samples} samples; P(≥{serious}) and outranking "
+                "probabilities exact from the marginal distributions", engine=r.engine,
+                samples=f"{r.samples:,}", serious=r.serious_class), highlight=False, markup=False)
     if matrix:
-        _print_pairs(run)
+        _print_pairs(run, t, caveats)
     if run.preferences is not None:
-        _print_sensitivity(run)
+        _print_sensitivity(run, t, caveats)
 
 
-def _print_pairs(run: AnalysisRun) -> None:
+def _print_pairs(run: AnalysisRun, t: Texts, caveats: RunCaveats) -> None:
     r = run.result
     ids = r.ids
     pairs = []
@@ -191,46 +207,52 @@ def _print_pairs(run: AnalysisRun) -> None:
             p = float(r.outranking[i, j])
             pairs.append((abs(p - 0.5), ids[i], ids[j], p))
     pairs.sort()
-    table = Table(title="Least certain orderings: P(A has the higher impact)", title_justify="left")
+    table = Table(title=t("Least certain orderings: P(A has the higher impact)"),
+                  title_justify="left")
     for col in ("A", "B", "P(A > B)"):
         table.add_column(col)
     for _, a, b, p in pairs[:15]:
-        table.add_row(a, b, f"{p:.2f}")
-    out.print(table)
+        table.add_row(plain(a), plain(b), f"{p:.2f}")
+    show(table, caveats)
 
 
-def _print_sensitivity(run: AnalysisRun) -> None:
+def _print_sensitivity(run: AnalysisRun, t: Texts, caveats: RunCaveats) -> None:
     prefs, weights, sobol = run.preferences, run.weights, run.sobol
     assert prefs is not None
-    table = Table(title="Preference profiles: median impact [expected rank]", title_justify="left")
-    table.add_column("scenario", no_wrap=True, max_width=18, overflow="ellipsis")
+    table = Table(title=plain(t("Preference profiles: median impact [expected rank]")),
+                  title_justify="left")
+    table.add_column(t("scenario"), no_wrap=True, max_width=18, overflow="ellipsis")
     for p in prefs.preferences:
-        table.add_column(p + ("*" if p in prefs.provisional else ""), no_wrap=True, min_width=11)
+        table.add_column(plain(p) + ("*" if p in prefs.provisional else ""), no_wrap=True,
+                         min_width=11)
     for s in run.result.scenarios:
         cells = []
         for p in prefs.preferences:
             row = prefs.row(p, s.id)
             median = "—" if row.impact is None else f"{row.impact[len(row.impact) // 2][1]:.2f}"
-            cells.append(f"{median} [{row.expected_rank:.1f}]")
-        table.add_row(s.id, *cells)
-    out.print(table)
+            cells.append(plain(f"{median} [{row.expected_rank:.1f}]"))
+        table.add_row(plain(s.id), *cells)
+    show(table, caveats)
     if prefs.provisional:
-        out.print("* provisional preference profile (illustrative weights)", highlight=False)
+        out.print(t("* provisional preference profile (illustrative weights)"), highlight=False,
+                  markup=False)
     if weights is None or sobol is None:
         return
-    table = Table(title=f"Random weights (Dirichlet, κ = {weights.concentration:g}) and what "
-                  "drives the impact position", title_justify="left")
-    table.add_column("scenario", no_wrap=True, max_width=18, overflow="ellipsis")
-    table.add_column(f"impact\n{_header(run.result.percentiles)}", no_wrap=True, min_width=12)
-    table.add_column("rank\n[90 %]", justify="right", no_wrap=True, min_width=9)
-    table.add_column("driver\n(total Sobol)", no_wrap=True, min_width=12)
+    table = Table(title=t("Random weights (Dirichlet, κ = {kappa}) and what drives the impact "
+                          "position", kappa=f"{weights.concentration:g}"), title_justify="left")
+    table.add_column(t("scenario"), no_wrap=True, max_width=18, overflow="ellipsis")
+    table.add_column(f"{t('impact')}\n{_header(run.result.percentiles)}", no_wrap=True,
+                     min_width=12)
+    table.add_column(plain(t("rank\n[90 %]")), justify="right", no_wrap=True, min_width=9)
+    table.add_column(t("driver\n(total Sobol)"), no_wrap=True, min_width=12)
     for w in weights.scenarios:
         sc = sobol.scenario(w.id)
         driver = sc.driver()
-        table.add_row(w.id, _fmt(w.impact), f"{w.rank.median} [{w.rank.low}–{w.rank.high}]",
+        table.add_row(plain(w.id), _fmt(w.impact),
+                      plain(f"{w.rank.median} [{w.rank.low}–{w.rank.high}]"),
                       "—" if driver is None or sc.total is None
-                      else f"{driver} ({dict(sc.total)[driver]:.2f})")
-    out.print(table)
+                      else plain(f"{driver} ({dict(sc.total)[driver]:.2f})"))
+    show(table, caveats)
 
 
 def register(app: typer.Typer) -> None:

@@ -21,10 +21,12 @@ from weerbaar.cli.options import (
     print_json,
     write_charts,
 )
+from weerbaar.cli.words import plain, show, words, yes_if
 from weerbaar.domain import Language
 
 if TYPE_CHECKING:
     from weerbaar.services.assessment import AssessmentRun
+    from weerbaar.services.caveats import RunCaveats
 
 
 def assess(
@@ -62,14 +64,19 @@ def assess(
         iso_risk=iso_risk, residual=residual)
     written = write_charts(files, run.diagrams, "--diagram")
     if as_json:
-        _print_json(run, compare_methods)
+        _print_json(run, compare_methods, lang.language)
         return
     _print_table(run, lang.language)
     for path in written:
-        out.print(f"Risk diagram written to {path}")
+        out.print(words(lang)("Risk diagram written to {path}", path=plain(path)),
+                  highlight=False)
 
 
-def _print_json(run: AssessmentRun, with_comparison: bool) -> None:
+def _print_json(run: AssessmentRun, with_comparison: bool, lang: Language) -> None:
+    """The results with the run's caveats: ``{"illustrative", "caveats", "results"}`` (and
+    ``method_comparison`` with --compare-methods)."""
+    from weerbaar.services.caveats import assessment_run_caveats
+
     a = run.assessment
     rows = []
     residual = {r.id: r for r in run.residual.results} if run.residual is not None else {}
@@ -82,69 +89,78 @@ def _print_json(run: AssessmentRun, with_comparison: bool) -> None:
             row["residual"] = {k: res[k] for k in ("impact_position", "impact_class",
                                                    "likelihood_position", "likelihood_class")}
         rows.append(row)
-    payload: object = rows
+    payload: dict[str, object] = {**assessment_run_caveats(run, lang).fields(), "results": rows}
     if with_comparison and run.comparison is not None:
-        payload = {"results": rows, "method_comparison": run.comparison.to_dict()}
+        payload["method_comparison"] = run.comparison.to_dict()
     print_json(payload)
 
 
 def _print_table(run: AssessmentRun, lang: Language) -> None:
+    from weerbaar.services.caveats import assessment_run_caveats, status_name, value_name
+
     a, ws, profile = run.assessment, run.workspace, run.profile
+    t = words(lang)
     impact, like = profile.impact, profile.likelihood_scale
-    title = f"{ws.title or 'Assessment'} — {profile.name.get(lang)} ({a.method}, {a.preference})"
+    title = (f"{plain(ws.title or t('Assessment'))} — {plain(profile.name.get(lang))} "
+             f"({a.method}, {a.preference})")
     table = Table(title=title, title_justify="left")
-    table.add_column("scenario", no_wrap=True)
-    table.add_column("theme", min_width=10, max_width=18, overflow="ellipsis", no_wrap=True)
-    table.add_column("impact", justify="left", no_wrap=True, min_width=8)
-    table.add_column("likelihood", justify="left", no_wrap=True, min_width=10)
-    table.add_column("prov.", no_wrap=True, min_width=5)
+    table.add_column(t("scenario"), no_wrap=True)
+    table.add_column(t("theme"), min_width=10, max_width=18, overflow="ellipsis", no_wrap=True)
+    table.add_column(t("impact"), justify="left", no_wrap=True, min_width=8)
+    table.add_column(t("likelihood"), justify="left", no_wrap=True, min_width=10)
+    table.add_column(t("prov."), no_wrap=True, min_width=5)
     ordered = sorted(a.results, key=lambda r: -(r.impact_position.ev if r.impact_position else -9))
-    theme_ids = {t.id for t in ws.themes}
+    theme_ids = {th.id for th in ws.themes}
     for r in ordered:
         theme = ws.theme(r.theme).name.get(lang) if r.theme in theme_ids else r.theme
         icls = r.impact_class or ("<" + impact.codes[0] if r.impact_position else "")
         ipos = f"{r.impact_position.ev:5.2f} {icls}" if r.impact_position else "—"
         lpos = (f"{r.likelihood_position.ev:3.1f} {r.likelihood_code}"
                 if r.likelihood_position else "—")
-        table.add_row(r.id, theme, ipos, lpos, "yes" if r.provisional else "")
-    out.print(table)
-    out.print("impact classes: " + ", ".join(f"{lv.code} {lv.name.get(lang)}" for lv in impact.levels),
-              highlight=False)
-    out.print("likelihood classes: " + ", ".join(f"{lv.code} {lv.name.get(lang)}" for lv in like.levels),
-              highlight=False)
+        table.add_row(plain(r.id), plain(theme), ipos, lpos, yes_if(t, r.provisional))
+    show(table, assessment_run_caveats(run, lang))
+    out.print(t("impact classes: {classes}", classes=", ".join(
+        f"{lv.code} {lv.name.get(lang)}" for lv in impact.levels)), highlight=False, markup=False)
+    out.print(t("likelihood classes: {classes}", classes=", ".join(
+        f"{lv.code} {lv.name.get(lang)}" for lv in like.levels)), highlight=False, markup=False)
     by_reason: dict[str, list[str]] = {}
     for r in ordered:
         for w in r.weak_values:
-            by_reason.setdefault(f"{w.what} ({w.status.value})", []).append(r.id)
+            by_reason.setdefault(f"{value_name(w.what, t)} ({status_name(w.status, t)})",
+                                 []).append(r.id)
     for reason, ids in by_reason.items():
-        out.print(f"prov.: rests on {reason}: {', '.join(ids)}", highlight=False)
+        out.print(t("prov.: rests on {value}: {scenarios}", value=reason,
+                    scenarios=", ".join(ids)), highlight=False, markup=False)
+    for r in a.results:  # criteria not scored (a carried cycle's new criteria, for one)
+        if r.unscored:
+            out.print(t("Scenario {scenario}: incomplete: {criteria} not scored", scenario=r.id,
+                        criteria=", ".join(r.unscored)), highlight=False, markup=False)
     if run.residual is not None:
-        _print_residual(run)
-    if ws.illustrative:
-        out.print("[bold]Illustrative scores[/bold]: not an official assessment.")
-    for c in a.caveats:
-        out.print(f"[yellow]All results rest on an {c.status.value} value[/yellow]: {c.what}"
-                  if c.status.value[0] in "aeiou" else
-                  f"[yellow]All results rest on a {c.status.value} value[/yellow]: {c.what}"
-                  + (f" — {c.note}" if c.note else ""))
+        _print_residual(run, lang)
+    for c in a.caveats:  # the notes of the values every result rests on
+        if c.note:
+            out.print(f"{value_name(c.what, t)}: {c.note}", highlight=False, markup=False)
     if run.comparison is not None:
-        _print_comparison(run)
+        _print_comparison(run, lang)
 
 
-def _print_residual(run: AssessmentRun) -> None:
+def _print_residual(run: AssessmentRun, lang: Language) -> None:
     assert run.residual is not None
+    t = words(lang)
     now = {r.id: r for r in run.assessment.results}
     moved = []
     for r in run.residual.results:
         c = now[r.id]
         if (r.impact_position, r.likelihood_position) != (c.impact_position,
                                                           c.likelihood_position):
-            moved.append(f"{r.id}: impact {_pos(c.impact_position)} → {_pos(r.impact_position)}, "
-                         f"likelihood {_pos(c.likelihood_position)} → "
-                         f"{_pos(r.likelihood_position)}")
-    out.print(f"residual after planned and running measures: {len(moved)} scenario(s) move")
+            moved.append(t("{scenario}: impact {before} → {after}, likelihood {lbefore} → "
+                           "{lafter}", scenario=r.id, before=_pos(c.impact_position),
+                           after=_pos(r.impact_position), lbefore=_pos(c.likelihood_position),
+                           lafter=_pos(r.likelihood_position)))
+    out.print(t("residual after planned and running measures: {count} scenario(s) move",
+                count=len(moved)), highlight=False)
     for line in moved:
-        out.print(f"  {line}", highlight=False)
+        out.print(f"  {line}", highlight=False, markup=False)
 
 
 def _pos(rng: object) -> str:
@@ -152,19 +168,28 @@ def _pos(rng: object) -> str:
     return "—" if ev is None else f"{ev:.2f}"
 
 
-def _print_comparison(run: AssessmentRun) -> None:
+def _print_comparison(run: AssessmentRun, lang: Language) -> None:
     cmp = run.comparison
     assert cmp is not None
-    table = Table(title="Where aggregation methods rank scenarios differently", title_justify="left")
-    table.add_column("scenario")
+    t = words(lang)
+    table = Table(title=t("Where aggregation methods rank scenarios differently"),
+                  title_justify="left")
+    table.add_column(t("scenario"))
     for m in cmp.methods:
-        table.add_column(f"rank {m}", justify="right")
+        table.add_column(t("rank {method}", method=m), justify="right")
     for shift in cmp.shifts[:15]:
-        table.add_row(shift.scenario, *(f"{shift.ranks[m]:g}" for m in cmp.methods))
-    out.print(table)
+        table.add_row(plain(shift.scenario), *(f"{shift.ranks[m]:g}" for m in cmp.methods))
+    show(table, _caveats(run, lang))
     for (a, b), tau in cmp.tau.items():
-        out.print(f"Kendall τ_b {a} vs {b}: {tau:.2f}; "
-                  f"{len(cmp.reversed_pairs[(a, b)])} scenario pairs in reversed order")
+        out.print(t("Kendall τ_b {a} vs {b}: {tau}; {pairs} scenario pairs in reversed order",
+                    a=a, b=b, tau=f"{tau:.2f}", pairs=len(cmp.reversed_pairs[(a, b)])),
+                  highlight=False)
+
+
+def _caveats(run: AssessmentRun, lang: Language) -> RunCaveats:
+    from weerbaar.services.caveats import assessment_run_caveats
+
+    return assessment_run_caveats(run, lang)
 
 
 def register(app: typer.Typer) -> None:

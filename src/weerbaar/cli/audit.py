@@ -10,6 +10,8 @@ import typer
 
 from weerbaar.cli.options import (
     DbOption,
+    Lang,
+    LangOption,
     open_db,
     operator,
     out,
@@ -17,6 +19,7 @@ from weerbaar.cli.options import (
     refuse_existing,
     write_new,
 )
+from weerbaar.cli.words import words
 
 audit_app = typer.Typer(help="The append-only, hash-chained and signed audit log.",
                         no_args_is_help=True)
@@ -27,7 +30,7 @@ def audit_verify(
     anchor: Annotated[Path | None, typer.Option(
         "--anchor", help="An anchor written by `weerbaar audit anchor`: the database must still "
         "hold the anchored entries, and the chains must continue validly from them.")] = None,
-    db: DbOption = None,
+    db: DbOption = None, lang: LangOption = Lang.en,
 ) -> None:
     """Check the audit log (changes) and the read log (reads of marked content): each entry's
     hash and place in its chain and, with the audit key, its HMAC and the head's; a modified,
@@ -38,28 +41,35 @@ def audit_verify(
     check = verify_audit(open_db(db), operator(),
                          anchor=load_anchor(anchor) if anchor is not None else None)
 
-    def unsigned(count: int) -> str:
-        return (f" ({count} unsigned, written before migration {check.signed_from}: checked "
-                "by their hashes)" if count else "")
+    t = words(lang)
 
-    out.print(f"audit log of {check.database}: {check.changes} entries"
-              f"{unsigned(check.unsigned_changes)}, chain intact, HMACs valid", highlight=False)
-    out.print(f"read log: {check.reads} entries{unsigned(check.unsigned_reads)}, chain intact, "
-              "HMACs valid", highlight=False)
-    out.print(f"signed with the audit key {check.key_id} ({check.key_source})", highlight=False)
+    def unsigned(count: int) -> str:
+        return (" " + t("({count} unsigned, written before migration {migration}: checked by "
+                        "their hashes)", count=count, migration=check.signed_from)
+                if count else "")
+
+    out.print(t("audit log of {database}: {count} entries{unsigned}, chain intact, HMACs valid",
+                database=check.database, count=check.changes,
+                unsigned=unsigned(check.unsigned_changes)), highlight=False, markup=False)
+    out.print(t("read log: {count} entries{unsigned}, chain intact, HMACs valid",
+                count=check.reads, unsigned=unsigned(check.unsigned_reads)), highlight=False,
+              markup=False)
+    out.print(t("signed with the audit key {key} ({source})", key=check.key_id,
+                source=check.key_source), highlight=False, markup=False)
     if check.anchor is not None:
         points = check.anchor.chains
-        out.print(f"anchor of {check.anchor.created_at}: the audit log's first "
-                  f"{points['audit_log'].count} and the read log's first "
-                  f"{points['read_log'].count} entries are as anchored, and the chains "
-                  "continue validly from them", highlight=False)
+        out.print(t("anchor of {created}: the audit log's first {changes} and the read log's "
+                    "first {reads} entries are as anchored, and the chains continue validly "
+                    "from them", created=check.anchor.created_at,
+                    changes=points["audit_log"].count, reads=points["read_log"].count),
+                  highlight=False, markup=False)
 
 
 @audit_app.command("anchor")
 def audit_anchor(
     output: Annotated[Path | None, typer.Option(
         "--out", "-o", help="Write the anchor to this new file (default: print it).")] = None,
-    db: DbOption = None,
+    db: DbOption = None, lang: LangOption = Lang.en,
 ) -> None:
     """Write a signed checkpoint of both chains' heads (entries, last hash, time; HMAC with the
     audit key) to keep outside the database; `weerbaar audit verify --anchor FILE` checks the
@@ -74,8 +84,10 @@ def audit_anchor(
         return
     write_new(output, anchor.to_json())
     points = anchor.chains
-    out.print(f"wrote {output}: audit log at entry {points['audit_log'].count}, read log at "
-              f"entry {points['read_log'].count} ({anchor.created_at})", highlight=False)
+    out.print(words(lang)("wrote {path}: audit log at entry {changes}, read log at entry {reads} "
+                          "({created})", path=output, changes=points["audit_log"].count,
+                          reads=points["read_log"].count, created=anchor.created_at),
+              highlight=False, markup=False)
 
 
 @audit_app.command("export")
@@ -83,7 +95,7 @@ def audit_export(output: Annotated[Path, typer.Option("--out", "-o")],
                  cycle: Annotated[str | None, typer.Option("--cycle")] = None,
                  reads: Annotated[bool, typer.Option(
                      "--reads", help="Export the read log instead of the log of changes.")] = False,
-                 db: DbOption = None) -> None:
+                 db: DbOption = None, lang: LangOption = Lang.en) -> None:
     """Write the audit log (or with --reads the read log), with each entry's hashes and HMAC,
     as JSON lines."""
     from weerbaar.services.audit import export_audit
@@ -92,7 +104,8 @@ def audit_export(output: Annotated[Path, typer.Option("--out", "-o")],
     rows = export_audit(open_db(db), operator(), cycle=cycle, reads=reads)
     write_new(output, "".join(json.dumps(row, ensure_ascii=False, default=str) + "\n"
                               for row in rows))
-    out.print(f"wrote {len(rows)} entries to {output}")
+    out.print(words(lang)("wrote {count} entries to {path}", count=len(rows), path=output),
+              highlight=False, markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -29,9 +29,11 @@ from weerbaar.cli.options import (
     progress_bar,
     write_charts,
 )
+from weerbaar.cli.words import plain, words, yes_if
 from weerbaar.errors import InvalidInput
 
 if TYPE_CHECKING:
+    from weerbaar.i18n import Texts
     from weerbaar.services.cascade import LoadedGraph, Source
     from weerbaar.services.database import Store
 
@@ -82,7 +84,13 @@ def _outages(values: list[str]) -> list[str]:
     return split_ids(values)
 
 
-def _json(payload: Any) -> None:
+def _json(payload: Any, illustrative: bool | None = None, lang: Lang = Lang.en) -> None:
+    """The answer as JSON; with ``illustrative``, with the run's ``illustrative`` and
+    ``caveats`` (the illustrative dependency set)."""
+    if illustrative is not None:
+        from weerbaar.services.caveats import cascade_caveats
+
+        payload = {**payload, **cascade_caveats(illustrative, lang.value).fields()}
     print_json(payload, default=_jsonable)
 
 
@@ -92,19 +100,20 @@ def _jsonable(value: Any) -> Any:
     raise TypeError(f"not JSON: {type(value).__name__}")
 
 
-def _illustrative(loaded: LoadedGraph) -> None:
+def _illustrative(loaded: LoadedGraph, t: Texts) -> None:
     if loaded.graph.illustrative:
-        _label()
+        _label(t)
 
 
-def _label() -> None:
+def _label(t: Texts) -> None:
     from weerbaar.services.cascade import ILLUSTRATIVE_LABEL
 
-    out.print(f"[bold red]{ILLUSTRATIVE_LABEL}[/bold red]", highlight=False)
+    out.print(f"[bold red]{plain(t(ILLUSTRATIVE_LABEL))}[/bold red]", highlight=False)
 
 
-def _name_column(table: Table) -> None:
-    table.add_column("process", no_wrap=True, overflow="ellipsis", min_width=10, max_width=26)
+def _name_column(table: Table, t: Texts) -> None:
+    table.add_column(t("process"), no_wrap=True, overflow="ellipsis", min_width=10,
+                     max_width=26)
 
 
 def _id_key(pid: str) -> tuple[int, int | str]:
@@ -145,34 +154,38 @@ def cascade_run(
     written = (write_charts(charts, run.timeline_chart, "--chart")
                + write_charts(graphs, run.graph_chart, "--graph"))
     if as_json:
-        _json(run.to_dict())
+        _json(run.to_dict(), run.graph.illustrative, lang)
         return
+    t = words(lang)
     g, tl, times = run.graph, run.timeline, run.times
     language = lang.language
     outages = ", ".join(g.ids[i] for i in run.outages)
-    table = Table(title=f"Cascade after the outage of {outages} — {hours:g} h, {tl.settings['rule']}"
-                  f", buffers {buffer} ({run.run_id})", title_justify="left")
-    table.add_column("process", no_wrap=True, overflow="ellipsis", min_width=12, max_width=40)
+    table = Table(title=plain(t("Cascade after the outage of {outages} — {hours} h, {rule}, "
+                                "buffers {buffer} ({run})", outages=outages,
+                                hours=f"{hours:g}", rule=tl.settings["rule"],
+                                buffer=t(buffer), run=run.run_id)), title_justify="left")
+    table.add_column(t("process"), no_wrap=True, overflow="ellipsis", min_width=12,
+                     max_width=40)
     for col in ("cat.", "impact (h)", "affected (h)", "peak", "lost h", "via"):
-        table.add_column(col, justify="left" if col in ("cat.", "via") else "right",
-                         no_wrap=True, min_width=len(col))
+        table.add_column(t(col), justify="left" if col in ("cat.", "via") else "right",
+                         no_wrap=True, min_width=len(t(col)))
     shown = sorted(set(tl.affected.tolist()) | set(times.reached.tolist()),
                    key=lambda j: (min(times.hours[j], tl.first[j]), _id_key(g.ids[j])))
     for j in shown:
         p = g.process(j)
         via = g.ids[times.via[j]] if times.via[j] >= 0 else ""
-        table.add_row(f"{g.ids[j]} {g.name(j, language)}",
+        table.add_row(plain(f"{g.ids[j]} {g.name(j, language)}"),
                       p.category.value if p is not None and p.category is not None else "",
                       _hours(float(times.hours[j])), _hours(float(tl.first[j])),
-                      f"{tl.peak[j]:.2f}", f"{tl.inoperability_hours[j]:.1f}", via)
+                      f"{tl.peak[j]:.2f}", f"{tl.inoperability_hours[j]:.1f}", plain(via))
     out.print(table)
-    out.print(f"{len(shown)} of {g.n} processes affected within {hours:g} h. impact = earliest "
-              "time to impact (hard dependencies); affected / peak / lost h = time-stepped run "
-              "(first step affected, highest inoperability, hours of lost function).",
-              highlight=False)
-    _illustrative(run.loaded)
+    out.print(t("{count} of {total} processes affected within {hours} h. impact = earliest time "
+                "to impact (hard dependencies); affected / peak / lost h = time-stepped run "
+                "(first step affected, highest inoperability, hours of lost function).",
+                count=len(shown), total=g.n, hours=f"{hours:g}"), highlight=False, markup=False)
+    _illustrative(run.loaded, t)
     for path in written:
-        out.print(f"written: {path}")
+        out.print(t("written: {path}", path=path), highlight=False, markup=False)
 
 
 def _weights(items: list[str] | None) -> dict[str, float] | None:
@@ -215,25 +228,28 @@ def cascade_critical(
                                     by=cast(Literal["weighted", "people", "processes"], by),
                                     category_weights=weights, top=top)
     if as_json:
-        _json(ranking.to_dict())
+        _json(ranking.to_dict(), loaded.graph.illustrative, lang)
         return
-    table = Table(title=f"Criticality of single outages — {hours:g} h, ranked by {by}",
-                  title_justify="left")
+    t = words(lang)
+    table = Table(title=t("Criticality of single outages — {hours} h, ranked by {by}",
+                          hours=f"{hours:g}", by=t(by)), title_justify="left")
     table.add_column("#", justify="right", min_width=2)
-    _name_column(table)
+    _name_column(table, t)
     for col in ("cat.", "procs", "weighted h", "people-h"):
-        table.add_column(col, justify="left" if col == "cat." else "right", no_wrap=True,
-                         min_width=len(col))
+        table.add_column(t(col), justify="left" if col == "cat." else "right", no_wrap=True,
+                         min_width=len(t(col)))
     for r in ranking.rows:
         name = loaded.graph.name(loaded.graph.index_of(r.id), lang.language)
-        table.add_row(str(r.rank), f"{r.id} {name}", r.category or "", str(r.processes),
-                      f"{r.weighted_hours:.1f}",
-                      f"{r.people_hours:,.0f}" if ranking.population_known else "unknown")
+        table.add_row(str(r.rank), plain(f"{r.id} {name}"), plain(r.category or ""),
+                      str(r.processes), f"{r.weighted_hours:.1f}",
+                      f"{r.people_hours:,.0f}" if ranking.population_known else t("unknown"))
     out.print(table)
-    weights_text = ", ".join(f"{k or 'none'}={v:g}" for k, v in ranking.category_weights.items())
-    out.print(f"category weights (a setting): {weights_text}; population served known for "
-              f"{ranking.population_known} of {loaded.graph.n} processes", highlight=False)
-    _illustrative(loaded)
+    weights_text = ", ".join(f"{k or t('none')}={v:g}"
+                             for k, v in ranking.category_weights.items())
+    out.print(t("category weights (a setting): {weights}; population served known for {known} of "
+                "{total} processes", weights=weights_text, known=ranking.population_known,
+                total=loaded.graph.n), highlight=False, markup=False)
+    _illustrative(loaded, t)
 
 
 @cascade_app.command("iim")
@@ -256,21 +272,23 @@ def cascade_iim(
     payload = result.to_dict()
     payload["illustrative"] = loaded.graph.illustrative
     if as_json:
-        _json(payload)
+        _json(payload, loaded.graph.illustrative, lang)
         return
-    table = Table(title=f"Inoperability (IIM) — spectral radius {result.spectral_radius:.4g}, "
-                  f"dynamic converged at step {result.converged_at or '—'}", title_justify="left")
-    _name_column(table)
-    for col in ("q static", f"q dynamic (step {steps})"):
-        table.add_column(col, justify="right", no_wrap=True, min_width=len(col))
+    t = words(lang)
+    table = Table(title=t("Inoperability (IIM) — spectral radius {radius}, dynamic converged at "
+                          "step {step}", radius=f"{result.spectral_radius:.4g}",
+                          step=result.converged_at or "—"), title_justify="left")
+    _name_column(table, t)
+    for col in (t("q static"), t("q dynamic (step {steps})", steps=steps)):
+        table.add_column(plain(col), justify="right", no_wrap=True, min_width=len(col))
     assert result.trajectory is not None
     g = loaded.graph
     for row in payload["inoperability"]:
         j = g.index_of(row["id"])
-        table.add_row(f"{row['id']} {g.name(j, lang.language)}", f"{row['q']:.4f}",
+        table.add_row(plain(f"{row['id']} {g.name(j, lang.language)}"), f"{row['q']:.4f}",
                       f"{result.trajectory[-1, j]:.4f}")
     out.print(table)
-    _illustrative(loaded)
+    _illustrative(loaded, t)
 
 
 @cascade_app.command("ensemble")
@@ -293,9 +311,10 @@ def cascade_ensemble(
     """Monte Carlo over uncertain buffer times: how sure is each process's time to impact."""
     from weerbaar.services.cascade import run_ensemble
 
+    t = words(lang)
     store, source = _source(cycle, db, catalogue, condition)
-    with progress_bar(TextColumn("runs"), BarColumn(), MofNCompleteColumn()) as bar:
-        task = bar.add_task("runs", total=None)
+    with progress_bar(TextColumn(plain(t("runs"))), BarColumn(), MofNCompleteColumn()) as bar:
+        task = bar.add_task(t("runs"), total=None)
         loaded, result = run_ensemble(
             store, operator(), _outages(outage), source=source, runs=runs, seed=seed,
             distribution=cast(Literal["uniform", "triangular"], distribution), hours=hours,
@@ -303,25 +322,28 @@ def cascade_ensemble(
             progress=lambda done, total: bar.update(task, completed=done, total=total))
     payload = result.to_dict()
     if as_json:
-        _json(payload)
+        _json(payload, loaded.graph.illustrative, lang)
         return
-    table = Table(title=f"Monte Carlo: {runs} runs, seed {seed}, buffers {distribution} "
-                  f"within their ranges — {hours:g} h", title_justify="left")
-    _name_column(table)
+    table = Table(title=t("Monte Carlo: {runs} runs, seed {seed}, buffers {distribution} within "
+                          "their ranges — {hours} h", runs=runs, seed=seed,
+                          distribution=t(distribution), hours=f"{hours:g}"),
+                  title_justify="left")
+    _name_column(table, t)
     for col in ("P(hit)", "p5 h", "p50 h", "p95 h", "lost h"):
-        table.add_column(col, justify="right", no_wrap=True, min_width=len(col))
+        table.add_column(t(col), justify="right", no_wrap=True, min_width=len(t(col)))
     g = loaded.graph
     for row in payload["processes"]:
         q = list(row["impact_hours"].values())
-        table.add_row(f"{row['id']} {g.name(g.index_of(row['id']), lang.language)}",
+        table.add_row(plain(f"{row['id']} {g.name(g.index_of(row['id']), lang.language)}"),
                       f"{row['p_impact']:.2f}",
                       *(("—" if v is None else f"{v:.1f}") for v in q),
                       f"{row['mean_inoperability_hours']:.1f}")
     out.print(table)
     reached = payload["processes_reached"]
-    out.print(f"processes reached: p5 {reached['p5']:g}, median {reached['p50']:g}, "
-              f"p95 {reached['p95']:g}", highlight=False)
-    _illustrative(loaded)
+    out.print(t("processes reached: p5 {p5}, median {p50}, p95 {p95}", p5=f"{reached['p5']:g}",
+                p50=f"{reached['p50']:g}", p95=f"{reached['p95']:g}"), highlight=False,
+              markup=False)
+    _illustrative(loaded, t)
 
 
 @cascade_app.command("suggest")
@@ -331,36 +353,42 @@ def cascade_suggest(
     profile: Annotated[str | None, typer.Option(
         "--profile", help="Method profile (default: the cycle's, else gra-2019).")] = None,
     as_json: JsonOption = False, cycle: CycleOption = None, catalogue: CatalogueOption = None,
-    condition: ConditionOption = None, db: DbOption = None,
+    condition: ConditionOption = None, db: DbOption = None, lang: LangOption = Lang.en,
 ) -> None:
     """Suggested impact classes (2.3 lack of basic needs, 5.1 disruption of daily life) with
     their derivation; a class only where the profile's indicator table is known."""
     from weerbaar.services.cascade import suggest
 
     store, source = _source(cycle, db, catalogue, condition)
-    _, result = suggest(store, operator(), _outages(outage), source=source, profile=profile,
-                        hours=hours, step=step, rule=rule, buffer=_buffer(buffer))
+    loaded, result = suggest(store, operator(), _outages(outage), source=source,
+                             profile=profile, hours=hours, step=step, rule=rule,
+                             buffer=_buffer(buffer))
     if as_json:
-        _json(result.to_dict())
+        _json(result.to_dict(), loaded.graph.illustrative, lang)
         return
-    table = Table(title=f"Impact suggestions from {result.run_id} ({result.profile}) — outage "
-                  f"{', '.join(result.outages)}, {hours:g} h", title_justify="left")
+    t = words(lang)
+    table = Table(title=plain(t("Impact suggestions from {run} ({profile}) — outage {outages}, "
+                                "{hours} h", run=result.run_id, profile=result.profile,
+                                outages=", ".join(result.outages), hours=f"{hours:g}")),
+                  title_justify="left")
     for col in ("criterion", "indicators derived", "suggested class"):
-        table.add_column(col)
+        table.add_column(t(col))
     for s in result.suggestions:
-        values = ", ".join(f"{k} {'unknown' if v is None else f'{v:,.4g}'}"
+        values = ", ".join(f"{k} {t('unknown') if v is None else f'{v:,.4g}'}"
                            f"{'' if v is None or not s.units.get(k) else ' ' + str(s.units[k])}"
                            for k, v in s.indicators.items())
-        table.add_row(f"{s.criterion} {s.name}", values, s.suggested_class or "— (analyst)")
+        table.add_row(plain(f"{s.criterion} {s.name}"), plain(values),
+                      plain(s.suggested_class or t("— (analyst)")))
     out.print(table)
     for s in result.suggestions:
-        out.print(f"{s.criterion}: {s.note}", highlight=False)
+        out.print(f"{s.criterion}: {s.note}", highlight=False, markup=False)
         for note in s.derivation["notes"]:
-            out.print(f"{s.criterion}: {note}", highlight=False)
+            out.print(f"{s.criterion}: {note}", highlight=False, markup=False)
     for note in result.notes:
-        out.print(note, highlight=False)
-    out.print("Accept or override on a scenario: weerbaar cascade accept --cycle KEY "
-              "--scenario ID --criterion C [--class X] --outage ...", highlight=False)
+        out.print(note, highlight=False, markup=False)
+    out.print(t("Accept or override on a scenario: weerbaar cascade accept --cycle KEY "
+                "--scenario ID --criterion C [--class X] --outage ..."), highlight=False,
+              markup=False)
 
 
 @cascade_app.command("accept")
@@ -378,6 +406,7 @@ def cascade_accept(
     hours: HoursOption = 72.0, step: StepOption = 1.0, rule: RuleOption = "noisy-or",
     buffer: BufferOption = "low", catalogue: CatalogueOption = None,
     db: DbOption = None, actor: ActorOption = None, reason: ReasonOption = None,
+    lang: LangOption = Lang.en,
 ) -> None:
     """Store the analyst's class for a criterion on a scenario, with the cascade derivation."""
     from weerbaar.services.cascade import accept_suggestion
@@ -387,9 +416,12 @@ def cascade_accept(
         ll=ll, ul=ul, note=note, hours=hours, step=step, rule=rule, buffer=_buffer(buffer),
         files=catalogue or (), reason=reason)
     d = decision.score.derivation or {}
-    out.print(f"{scenario} / {criterion}: {d.get('decision')} class {d.get('class')} "
-              f"(suggested: {d.get('suggested_class') or 'none'}) — saved as revision "
-              f"{decision.revision}; derivation kept ({d.get('run_id')})", highlight=False)
+    t = words(lang)
+    out.print(t("{scenario} / {criterion}: {decision} class {code} (suggested: {suggested}) — "
+                "saved as revision {revision}; derivation kept ({run})", scenario=scenario,
+                criterion=criterion, decision=t(str(d.get("decision"))), code=d.get("class"),
+                suggested=d.get("suggested_class") or t("none"), revision=decision.revision,
+                run=d.get("run_id")), highlight=False, markup=False)
 
 
 @vital_app.command("list")
@@ -408,33 +440,38 @@ def vital_list(
     if as_json:
         _json({"catalogue": loaded.description, "illustrative": c.illustrative,
                "processes": [p.model_dump(mode="json") for p in c.processes],
-               "dependencies": [d.model_dump(mode="json") for d in c.dependencies]})
+               "dependencies": [d.model_dump(mode="json") for d in c.dependencies]},
+              c.illustrative, lang)
         return
+    t = words(lang)
     if dependencies:
-        table = Table(title=f"Dependencies — {loaded.description}", title_justify="left")
+        table = Table(title=plain(t("Dependencies — {catalogue}", catalogue=loaded.description)),
+                      title_justify="left")
         for col in ("from", "to", "str.", "buffer h", "onset", "recov. h", "conditions",
                     "illustr."):
-            table.add_column(col, no_wrap=True, min_width=len(col))
-        table.add_column("note", overflow="ellipsis", no_wrap=True, max_width=30)
+            table.add_column(t(col), no_wrap=True, min_width=len(t(col)))
+        table.add_column(t("note"), overflow="ellipsis", no_wrap=True, max_width=30)
         for d in c.dependencies:
-            table.add_row(d.supplier, d.dependent, f"{d.strength:g}",
-                          f"{d.buffer_hours_low:g}–{d.buffer_hours_high:g}", d.onset.value,
+            table.add_row(plain(d.supplier), plain(d.dependent), f"{d.strength:g}",
+                          f"{d.buffer_hours_low:g}–{d.buffer_hours_high:g}", t(d.onset.value),
                           f"{d.recovery_hours:g}",
-                          ", ".join(f"{k}={v}" for k, v in d.conditions.items()),
-                          "yes" if d.illustrative else "", d.note or "")
+                          plain(", ".join(f"{k}={v}" for k, v in d.conditions.items())),
+                          yes_if(t, d.illustrative), plain(d.note or ""))
     else:
-        table = Table(title=f"Vital processes — {loaded.description}", title_justify="left")
+        table = Table(title=plain(t("Vital processes — {catalogue}",
+                                    catalogue=loaded.description)), title_justify="left")
         for col in ("id", "name", "cat.", "sector", "owner", "kind", "serves"):
-            table.add_column(col)
+            table.add_column(t(col))
         for p in c.processes:
             serves = (f"{p.serves.population:,}" if p.serves.population is not None else "")
             if p.serves.description:
                 serves = f"{serves} {p.serves.description}".strip()
-            table.add_row(p.id, p.name.get(lang.language),
+            table.add_row(plain(p.id), plain(p.name.get(lang.language)),
                           p.category.value if p.category is not None else "",
-                          p.sector or "", p.owner or "", p.kind.value, serves or "unknown")
+                          plain(p.sector or ""), plain(p.owner or ""), t(p.kind.value),
+                          plain(serves) or t("unknown"))
     out.print(table)
-    _illustrative(loaded)
+    _illustrative(loaded, t)
 
 
 @vital_app.command("import")
@@ -445,17 +482,21 @@ def vital_import(
         "--no-dutch-list", help="Do not seed an empty cycle with the packaged Dutch list and "
         "illustrative dependencies.")] = False,
     db: DbOption = None, actor: ActorOption = None, reason: ReasonOption = None,
+    lang: LangOption = Lang.en,
 ) -> None:
     """Add or update processes and dependencies of a cycle (validated as a graph first)."""
     from weerbaar.services.cascade import import_vital
 
     catalogue, report = import_vital(open_db(db), operator(actor), cycle, file,
                                      dutch_list=not no_dutch_list, reason=reason)
-    out.print(f"cycle {cycle}: {len(report.added)} added, {len(report.changed)} changed, "
-              f"{report.unchanged} unchanged; now {len(catalogue.processes)} processes and "
-              f"{len(catalogue.dependencies)} dependencies", highlight=False)
+    t = words(lang)
+    out.print(t("cycle {cycle}: {added} added, {changed} changed, {unchanged} unchanged; now "
+                "{processes} processes and {dependencies} dependencies", cycle=cycle,
+                added=len(report.added), changed=len(report.changed),
+                unchanged=report.unchanged, processes=len(catalogue.processes),
+                dependencies=len(catalogue.dependencies)), highlight=False, markup=False)
     if catalogue.illustrative:
-        _label()
+        _label(t)
 
 
 def register(app: typer.Typer) -> None:

@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 import typer
 
-from weerbaar.cli.options import ActorOption, DbOption, open_db, operator, out
+from weerbaar.cli.options import ActorOption, DbOption, Lang, LangOption, open_db, operator, out
+from weerbaar.cli.words import words
 from weerbaar.errors import InvalidInput
 
 classification_app = typer.Typer(
@@ -15,19 +16,23 @@ classification_app = typer.Typer(
 
 
 @classification_app.command("show")
-def classification_show(db: DbOption = None) -> None:
+def classification_show(db: DbOption = None, lang: LangOption = Lang.en) -> None:
     """Show the scheme in force: the markings, each with its label (nl / en) and its EU and
     NATO equivalents when the scheme names them."""
     from weerbaar.domain.classification import preset_name
     from weerbaar.services.classification import current_scheme
 
+    t = words(lang)
     scheme = current_scheme(open_db(db), operator())
-    out.print(f"markings (lowest first): {' < '.join(scheme.levels)}", highlight=False,
-              markup=False)
+    out.print(t("markings (lowest first): {levels}", levels=" < ".join(scheme.levels)),
+              highlight=False, markup=False)
     name = preset_name(scheme)
-    out.print(f"preset: {name or '(none: a scheme of its own)'}", highlight=False, markup=False)
-    out.print(f"unmarked content counts as: {scheme.default}", highlight=False, markup=False)
-    out.print(f"reads are logged from: {scheme.audit_reads_from}", highlight=False, markup=False)
+    out.print(t("preset: {name}", name=name or t("(none: a scheme of its own)")),
+              highlight=False, markup=False)
+    out.print(t("unmarked content counts as: {marking}", marking=scheme.default),
+              highlight=False, markup=False)
+    out.print(t("reads are logged from: {marking}", marking=scheme.audit_reads_from),
+              highlight=False, markup=False)
     if not scheme.labels:
         return
     for level in scheme.levels:
@@ -36,8 +41,8 @@ def classification_show(db: DbOption = None) -> None:
             continue
         line = f"  {level}: {label.nl} / {label.en}"
         if label.equivalents:
-            line += " — equivalents: " + "; ".join(f"{e.system} {e.marking}"
-                                                   for e in label.equivalents)
+            line += " — " + t("equivalents: {list}", list="; ".join(
+                f"{e.system} {e.marking}" for e in label.equivalents))
         out.print(line, highlight=False, markup=False)
 
 
@@ -54,7 +59,7 @@ def classification_set(
     preset: Annotated[str | None, typer.Option(
         "--preset", help="A shipped scheme instead of --levels: 'default' or 'vir-bi' (the "
         "Dutch government's VIR-BI markings with their EU and NATO equivalents).")] = None,
-    db: DbOption = None, actor: ActorOption = None,
+    db: DbOption = None, actor: ActorOption = None, lang: LangOption = Lang.en,
 ) -> None:
     """Put a new scheme in force (refused while stored content carries a marking it lacks)."""
     from weerbaar.services.classification import set_scheme
@@ -77,8 +82,8 @@ def classification_set(
         given = {"levels": [p.strip() for p in levels.split(",") if p.strip()],
                  "default": default, "audit_reads_from": audit_reads_from}
     scheme = set_scheme(open_db(db), operator(actor), given)
-    out.print(f"classification scheme set: {' < '.join(scheme.levels)}", highlight=False,
-              markup=False)
+    out.print(words(lang)("classification scheme set: {levels}", levels=" < ".join(scheme.levels)),
+              highlight=False, markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -20,6 +20,7 @@ from weerbaar.cli.options import (
     refuse_existing,
     write_new,
 )
+from weerbaar.cli.words import words
 from weerbaar.domain import CycleKind
 
 excel_app = typer.Typer(help="Excel scoring workbooks: template, import, export.",
@@ -35,7 +36,7 @@ def excel_template(profile: Annotated[str, typer.Option("--profile", help="Metho
 
     refuse_existing(output)
     write_new(output, scoring_template(operator(), profile, lang=lang.value))
-    out.print(f"wrote {output}")
+    out.print(words(lang)("wrote {path}", path=output), highlight=False, markup=False)
 
 
 @excel_app.command("import")
@@ -46,20 +47,27 @@ def excel_import(file: Path,
                  dry_run: Annotated[bool, typer.Option(
                      "--dry-run", help="Check everything, write nothing.")] = False,
                  db: DbOption = None, actor: ActorOption = None,
-                 reason: ReasonOption = None) -> None:
+                 reason: ReasonOption = None, lang: LangOption = Lang.en) -> None:
     """Import a scoring workbook (all or nothing; every problem listed with sheet and cell)."""
     from weerbaar.services.excel import import_workbook
 
     result = import_workbook(open_db(db), operator(actor), file, key=cycle, kind=kind,
                              reason=reason, dry_run=dry_run)
-    verb = "would" if dry_run else "did"
+    t = words(lang)
     if result.created:
-        out.print(f"{file}: no problems; {verb} create cycle {cycle} with "
-                  f"{result.scenarios} scenarios")
+        out.print(t("{file}: no problems; would create cycle {cycle} with {count} scenarios"
+                    if dry_run else
+                    "{file}: no problems; did create cycle {cycle} with {count} scenarios",
+                    file=file, cycle=cycle, count=result.scenarios), highlight=False,
+                  markup=False)
     elif result.report is not None:
         r = result.report
-        out.print(f"{file}: no problems; {verb} add {len(r.added)}, change {len(r.changed)}, "
-                  f"remove {len(r.removed)} in cycle {cycle} (unchanged {r.unchanged})")
+        out.print(t("{file}: no problems; would add {added}, change {changed}, remove {removed} "
+                    "in cycle {cycle} (unchanged {unchanged})" if dry_run else
+                    "{file}: no problems; did add {added}, change {changed}, remove {removed} "
+                    "in cycle {cycle} (unchanged {unchanged})", file=file, added=len(r.added),
+                    changed=len(r.changed), removed=len(r.removed), cycle=cycle,
+                    unchanged=r.unchanged), highlight=False, markup=False)
 
 
 @excel_app.command("export")
@@ -75,7 +83,7 @@ def excel_export(cycle: str, output: OutOption, lang: LangOption = Lang.nl,
     book = export_workbook(store, operator(actor, clearance, store=store), cycle,
                            lang=lang.value)
     write_new(output, book.content)
-    out.print(f"wrote {output}")
+    out.print(words(lang)("wrote {path}", path=output), highlight=False, markup=False)
 
 
 def register(app: typer.Typer) -> None:

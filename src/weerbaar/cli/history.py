@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -20,32 +20,47 @@ from weerbaar.cli.options import (
     out,
     print_json,
 )
+from weerbaar.cli.words import plain, words
+
+if TYPE_CHECKING:
+    from weerbaar.i18n import Texts
 
 history_app = typer.Typer(help="Revision history of scenarios, reviews and measures.",
                           no_args_is_help=True)
 
 KindOption = Annotated[str, typer.Option(
     "--kind", help="scenario, review (key: the theme), measure, signal, process or dependency "
-    "(key: SUPPLIER->DEPENDENT).")]
+    "(key: SUPPLIER->DEPENDENT), threat_level (key: dtn).")]
 
 
 @history_app.command("list")
 def history_list(cycle: str, key: str, kind: KindOption = "scenario",
-                 db: DbOption = None, clearance: ClearanceOption = None) -> None:
+                 db: DbOption = None, clearance: ClearanceOption = None,
+                 lang: LangOption = Lang.en) -> None:
     """List the revisions of a scenario, review, measure, signal, process or dependency: number,
     who, when, why (of a revision marked above --clearance only the number)."""
     from weerbaar.services.history import REDACTED, item_history
 
     store = open_db(db)
     revisions = item_history(store, operator(clearance=clearance, store=store), cycle, kind, key)
-    table = Table(title=f"{cycle} / {kind} {key}", title_justify="left")
+    t = words(lang)
+    table = Table(title=plain(f"{cycle} / {_kind_name(t, kind)} {key}"), title_justify="left")
     for col in ("revision", "when (UTC)", "who", "why"):
-        table.add_column(col)
+        table.add_column(t(col))
+    hidden = plain(t(REDACTED))
     for rev in revisions:
-        when = f"{rev.created_at:%Y-%m-%d %H:%M:%S}" if rev.created_at else REDACTED
-        table.add_row(str(rev.number), when, rev.actor or REDACTED,
-                      REDACTED if rev.redacted else rev.reason or "")
+        when = f"{rev.created_at:%Y-%m-%d %H:%M:%S}" if rev.created_at else hidden
+        table.add_row(str(rev.number), when, plain(rev.actor) if rev.actor else hidden,
+                      hidden if rev.redacted else plain(rev.reason or ""))
     out.print(table)
+
+
+def _kind_name(t: Texts, kind: str) -> str:
+    """The kind of document as named in ``--lang`` (``review``: a theme review)."""
+    names = {"scenario": "scenario", "review": "theme review", "measure": "measure",
+             "signal": "signal", "process": "process", "dependency": "dependency",
+             "threat_level": "threat level"}
+    return t(names[kind]) if kind in names else kind
 
 
 @history_app.command("diff")
@@ -62,7 +77,7 @@ def history_diff(cycle: str, key: str, a: int, b: int, kind: KindOption = "scena
         print_json([c.to_dict() for c in changes])
         return
     if not changes:
-        out.print(texts(lang.language)("No differences."), highlight=False)
+        out.print(texts(lang.language)("No differences."), highlight=False, markup=False)
     for change in changes:
         out.print(f"{change.subject}, {change.aspect}: {change.before} → {change.after}",
                   highlight=False, markup=False)
@@ -73,13 +88,17 @@ def history_restore(cycle: str, key: str, number: int,
                     expected: Annotated[int, typer.Option(
                         "--expected-revision", help="The current revision you looked at.")],
                     kind: KindOption = "scenario", db: DbOption = None,
-                    actor: ActorOption = None, reason: ReasonOption = None) -> None:
+                    actor: ActorOption = None, reason: ReasonOption = None,
+                    lang: LangOption = Lang.en) -> None:
     """Make an old revision current again (as a new revision)."""
     from weerbaar.services.history import restore_revision
 
     new = restore_revision(open_db(db), operator(actor), cycle, kind, key, number,
                            expected_revision=expected, reason=reason)
-    out.print(f"restored revision {number} of {kind} {key} as revision {new}")
+    t = words(lang)
+    out.print(t("restored revision {number} of {kind} {key} as revision {revision}",
+                number=number, kind=_kind_name(t, kind), key=key, revision=new),
+              highlight=False, markup=False)
 
 
 def register(app: typer.Typer) -> None:

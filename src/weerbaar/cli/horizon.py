@@ -14,12 +14,15 @@ from weerbaar.cli.options import (
     ActorOption,
     DbOption,
     JsonOption,
+    Lang,
+    LangOption,
     ReasonOption,
     open_db,
     operator,
     out,
     print_json,
 )
+from weerbaar.cli.words import plain, words
 from weerbaar.domain import SignalStatus
 from weerbaar.errors import InvalidInput
 
@@ -71,6 +74,7 @@ def horizon_import(
         "'marking' column or key wins when it is higher); at most your clearance.")] = None,
     as_json: JsonOption = False,
     db: DbOption = None, actor: ActorOption = None, reason: ReasonOption = None,
+    lang: LangOption = Lang.en,
 ) -> None:
     """Import signals from a CSV, XLSX, JSON or RSS/Atom file on disk (all or nothing)."""
     from weerbaar.services.signals import import_signals
@@ -82,20 +86,22 @@ def horizon_import(
     if as_json:
         print_json(result.to_dict())
         return
-    out.print(f"read {len(result.file.records)} signals from {file} ({result.file.format})",
-              highlight=False)
+    t = words(lang)
+    out.print(t("read {count} signals from {file} ({format})", count=len(result.file.records),
+                file=file, format=result.file.format), highlight=False, markup=False)
     if result.duplicates:
-        verb = "kept" if keep_duplicates else "left out"
-        table = Table(title=f"Near-duplicates ({verb})", title_justify="left")
+        table = Table(title=t("Near-duplicates (kept)") if keep_duplicates
+                      else t("Near-duplicates (left out)"), title_justify="left")
         for col in ("where", "signal", "matches", "similarity"):
-            table.add_column(col)
+            table.add_column(t(col))
         for d in result.duplicates:
             match = f"{d.match_id} {d.match_title!r}" + (f" ({d.match_where})" if d.match_where
-                                                         else " (stored)")
-            table.add_row(d.where, d.title, match, f"{d.similarity:.2f}")
+                                                         else " " + t("(stored)"))
+            table.add_row(plain(d.where), plain(d.title), plain(match), f"{d.similarity:.2f}")
         out.print(table)
-    verb = "would import" if dry_run else "imported"
-    out.print(f"{verb} {len(result.imported)} signals into {cycle}", highlight=False)
+    out.print(t("would import {count} signals into {cycle}" if dry_run
+                else "imported {count} signals into {cycle}", count=len(result.imported),
+                cycle=cycle), highlight=False, markup=False)
 
 
 @horizon_app.command("list")
@@ -103,7 +109,7 @@ def horizon_list(
     cycle: CycleOption,
     theme: Annotated[str | None, typer.Option("--theme")] = None,
     status: Annotated[SignalStatus | None, typer.Option("--status")] = None,
-    as_json: JsonOption = False, db: DbOption = None,
+    as_json: JsonOption = False, db: DbOption = None, lang: LangOption = Lang.en,
 ) -> None:
     """List a cycle's signals, optionally of one theme and/or status."""
     from weerbaar.services.signals import list_signals
@@ -112,17 +118,19 @@ def horizon_list(
     if as_json:
         print_json([{"revision": s.revision, **s.item.model_dump(mode="json")} for s in items])
         return
-    table = Table(title=f"Signals in {cycle}" + (f" / {theme}" if theme else ""),
-                  title_justify="left")
+    t = words(lang)
+    table = Table(title=plain(t("Signals in {cycle}", cycle=cycle)
+                              + (f" / {theme}" if theme else "")), title_justify="left")
     for col in ("id", "date", "title", "themes", "status", "horizon", "N/I/P", "source"):
-        table.add_column(col, overflow="fold")
+        table.add_column(t(col), overflow="fold")
     for stored in items:
         s = stored.item
         scores = "/".join(str(v) if v else "-" for v in (s.novelty, s.impact, s.plausibility))
-        table.add_row(s.id, s.date.isoformat(), s.title, ", ".join(s.themes), s.status.value,
-                      s.horizon.value if s.horizon else "", scores, s.source or "")
+        table.add_row(plain(s.id), s.date.isoformat(), plain(s.title), plain(", ".join(s.themes)),
+                      t(s.status.value), t(s.horizon.value) if s.horizon else "", scores,
+                      plain(s.source or ""))
     out.print(table)
-    out.print(f"{len(items)} signals", highlight=False)
+    out.print(t("{count} signals", count=len(items)), highlight=False, markup=False)
 
 
 @horizon_app.command("trends")
@@ -130,7 +138,7 @@ def horizon_trends(
     cycle: CycleOption, as_json: JsonOption = False,
     half_life: HalfLife = 180.0, period: Period = 90,
     features: FeaturesOption = Features.tfidf, as_of: AsOf = None, seed: Seed = 0,
-    db: DbOption = None,
+    db: DbOption = None, lang: LangOption = Lang.en,
 ) -> None:
     """Cluster the cycle's signals into trends: top terms, strength, popularity, themes."""
     from weerbaar.services.signals import cycle_trends, horizon_settings
@@ -141,26 +149,29 @@ def horizon_trends(
     if as_json:
         print_json(report.to_dict())
         return
+    w = words(lang)
     as_of_text = report.as_of.isoformat() if report.as_of else "—"
-    table = Table(title=f"Trends in {cycle} at {as_of_text} (half-life {half_life:g} days, "
-                        f"{report.features})", title_justify="left")
+    table = Table(title=plain(w("Trends in {cycle} at {date} (half-life {days} days, {features})",
+                                cycle=cycle, date=as_of_text, days=f"{half_life:g}",
+                                features=report.features)), title_justify="left")
     for col in ("#", "top terms", "strength", "popularity", "peak", "signals", "first", "last",
                 "themes"):
-        table.add_column(col)
+        table.add_column(w(col))
     for t in report.trends:
-        table.add_row(str(t.number), t.label, t.strength.value, f"{t.popularity:.2f}",
+        table.add_row(str(t.number), plain(t.label), w(t.strength.value), f"{t.popularity:.2f}",
                       f"{t.peak:.2f}", str(t.size), t.first.isoformat(), t.last.isoformat(),
-                      ", ".join(f"{k} ({v})" for k, v in t.themes.items()))
+                      plain(", ".join(f"{k} ({v})" for k, v in t.themes.items())))
     out.print(table)
-    out.print(f"{report.signals} signals, {len(report.trends)} trends, "
-              f"{len(report.unclustered)} unclustered", highlight=False)
+    out.print(w("{signals} signals, {trends} trends, {unclustered} unclustered",
+                signals=report.signals, trends=len(report.trends),
+                unclustered=len(report.unclustered)), highlight=False, markup=False)
     if report.themes:
-        themes = Table(title="Signals per theme", title_justify="left")
+        themes = Table(title=w("Signals per theme"), title_justify="left")
         for col in ("theme", "last period", "period before", "total", "new", "popularity"):
-            themes.add_column(col)
+            themes.add_column(w(col))
         for a in report.themes:
-            themes.add_row(a.theme, str(a.recent), str(a.previous), str(a.total), str(a.new),
-                           f"{a.popularity:.2f}")
+            themes.add_row(plain(a.theme), str(a.recent), str(a.previous), str(a.total),
+                           str(a.new), f"{a.popularity:.2f}")
         out.print(themes)
 
 
@@ -169,7 +180,7 @@ def horizon_developments(
     cycle: CycleOption, theme: Annotated[str, typer.Option("--theme")],
     as_json: JsonOption = False, half_life: HalfLife = 180.0, period: Period = 90,
     features: FeaturesOption = Features.tfidf, as_of: AsOf = None, seed: Seed = 0,
-    db: DbOption = None,
+    db: DbOption = None, lang: LangOption = Lang.en,
 ) -> None:
     """The developments of a theme: the trends touching it, each with its signals."""
     from weerbaar.services.signals import horizon_settings, theme_developments
@@ -180,16 +191,19 @@ def horizon_developments(
     if as_json:
         print_json([d.to_dict() for d in found])
         return
+    w = words(lang)
     if not found:
-        out.print(f"no trend has signals of theme {theme}", highlight=False)
+        out.print(w("no trend has signals of theme {theme}", theme=theme), highlight=False,
+                  markup=False)
     for d in found:
         t = d.trend
-        out.print(f"\n[bold]trend {t.number}[/bold]: {t.label} — {t.strength.value}, "
-                  f"popularity {t.popularity:.2f}, {len(d.signals)} of {t.size} signals in "
-                  f"{theme}", highlight=False)
+        out.print(f"\n[bold]{plain(w('trend {number}', number=t.number))}[/bold]: " + plain(w(
+            "{label} — {strength}, popularity {popularity}, {count} of {size} signals in {theme}",
+            label=t.label, strength=w(t.strength.value), popularity=f"{t.popularity:.2f}",
+            count=len(d.signals), size=t.size, theme=theme)), highlight=False)
         for s in d.signals:
             out.print(f"  {s.date} {s.id} {s.title}" + (f" ({s.source})" if s.source else ""),
-                      highlight=False)
+                      highlight=False, markup=False)
 
 
 @horizon_app.command("attach")
@@ -201,6 +215,7 @@ def horizon_attach(
     half_life: HalfLife = 180.0, period: Period = 90,
     features: FeaturesOption = Features.tfidf, as_of: AsOf = None, seed: Seed = 0,
     db: DbOption = None, actor: ActorOption = None, reason: ReasonOption = None,
+    lang: LangOption = Lang.en,
 ) -> None:
     """Link a trend's signals of a theme as evidence of the review's threat part."""
     from weerbaar.services.signals import attach_trend, horizon_settings
@@ -209,13 +224,16 @@ def horizon_attach(
                                 as_of=_day(as_of), seed=seed)
     result = attach_trend(open_db(db), operator(actor), cycle, theme, trend, settings=settings,
                           reason=reason, expected_revision=expected)
+    t = words(lang)
     if not result.added:
-        out.print(f"the review of {theme} already cites all {len(result.already)} signals of "
-                  f"trend {trend}; nothing changed", highlight=False)
+        out.print(t("the review of {theme} already cites all {count} signals of trend {trend}; "
+                    "nothing changed", theme=theme, count=len(result.already), trend=trend),
+                  highlight=False, markup=False)
         return
-    out.print(f"trend {trend} ({result.trend.label}): {len(result.added)} signals linked to "
-              f"the threat part of {theme}; review saved as revision {result.revision}",
-              highlight=False)
+    out.print(t("trend {trend} ({label}): {count} signals linked to the threat part of {theme}; "
+                "review saved as revision {revision}", trend=trend, label=result.trend.label,
+                count=len(result.added), theme=theme, revision=result.revision),
+              highlight=False, markup=False)
 
 
 @horizon_app.command("section")

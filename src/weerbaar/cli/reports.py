@@ -1,5 +1,5 @@
-"""``weerbaar report``: a cycle's midterm review or risk analysis as HTML, Word, PDF and Excel,
-and ``weerbaar report template`` to copy the house style for editing."""
+"""``weerbaar report``: a cycle's midterm review or risk analysis as HTML, Word, PDF, Excel and
+OpenDocument (ODT, ODS), and ``weerbaar report template`` to copy the house style for editing."""
 
 from __future__ import annotations
 
@@ -16,17 +16,23 @@ from weerbaar.cli.options import (
     ActorOption,
     ClearanceOption,
     DbOption,
+    Lang,
+    LangOption,
     err,
     open_db,
     operator,
     progress_bar,
     write_file,
 )
+from weerbaar.cli.words import words
 from weerbaar.errors import InvalidInput
 
 STEPS = {"load": "loading the cycle", "uncertainty": "uncertainty analysis",
          "build": "building the report and its figures", "html": "writing HTML",
-         "docx": "writing Word", "pdf": "writing PDF", "xlsx": "writing Excel", "done": "done"}
+         "docx": "writing Word", "pdf": "writing PDF", "xlsx": "writing Excel",
+         "odt": "writing OpenDocument text", "ods": "writing OpenDocument spreadsheet",
+         "done": "done"}
+"""The progress bar's steps: English message ids of the catalogues."""
 
 
 class _CycleOrCommand(TyperGroup):
@@ -41,7 +47,7 @@ class _CycleOrCommand(TyperGroup):
 
 report_app = typer.Typer(cls=_CycleOrCommand, no_args_is_help=True,
                          help="Reports of a cycle: `weerbaar report CYCLE --format html,docx,pdf,"
-                         "xlsx`, and `weerbaar report template --out DIR`.")
+                         "xlsx,odt,ods`, and `weerbaar report template --out DIR`.")
 
 
 def _folder(out: Path) -> Path:
@@ -72,7 +78,8 @@ def report_build(
         "--kind", help="review (the midterm review with its annexes) or analysis (the risk "
         "analysis without review chapters); default by the cycle's kind.")] = None,
     formats: Annotated[str, typer.Option(
-        "--format", help="Comma-separated: html, docx, pdf, xlsx.")] = "html,docx,pdf,xlsx",
+        "--format", help="Comma-separated: html, docx, pdf, xlsx, odt (OpenDocument text), ods "
+        "(OpenDocument spreadsheet).")] = "html,docx,pdf,xlsx,odt,ods",
     lang: Annotated[str | None, typer.Option(
         "--lang", help="nl or en (fixed text; content keeps the data's language); default: the "
         "cycle's language.")] = None,
@@ -105,6 +112,7 @@ def report_build(
     store = open_db(db)
     viewer = operator(actor, clearance, store=store)
     folder = _folder(output)
+    t = words("nl" if lang == "nl" else "en")
     with progress_bar(TextColumn("{task.description}"), BarColumn(),
                       MofNCompleteColumn()) as bar:
         tasks: dict[str, TaskID] = {}
@@ -112,9 +120,10 @@ def report_build(
         def progress(step: str, done: int, total: int) -> None:
             key = "uncertainty" if step == "uncertainty" else "report"
             if key not in tasks:
-                tasks[key] = bar.add_task(STEPS.get(step, step), total=total)
+                tasks[key] = bar.add_task(t(STEPS[step]) if step in STEPS else step,
+                                          total=total)
             bar.update(tasks[key], completed=done, total=total,
-                       description=STEPS.get(step, step))
+                       description=t(STEPS[step]) if step in STEPS else step)
 
         run = build_report(
             store, viewer, cycle, formats=chosen, kind=kind, lang=lang, template=template,
@@ -130,13 +139,15 @@ def report_build(
 @report_app.command("template")
 def report_template(
     output: Annotated[Path, typer.Option("--out", "-o", help="New folder for the copy.")],
+    lang: LangOption = Lang.en,
 ) -> None:
     """Copy the default house style (style.yaml, logo, HTML template, CSS, script) to edit."""
     from weerbaar.services.reports import copy_house_style
 
     for path in copy_house_style(operator(), output):
         sys.stdout.write(f"{path}\n")
-    err.print(f"use it with: weerbaar report CYCLE --template {output}", highlight=False)
+    err.print(words(lang)("use it with: weerbaar report CYCLE --template {path}", path=output),
+              highlight=False, markup=False)
 
 
 def register(app: typer.Typer) -> None:

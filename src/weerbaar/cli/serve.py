@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from weerbaar.cli.options import DbOption, open_db, operator, out
+from weerbaar.cli.options import DbOption, Lang, LangOption, open_db, operator, out
+from weerbaar.cli.words import plain, words
 
 
 def serve(
@@ -16,6 +17,7 @@ def serve(
     port: Annotated[int, typer.Option("--port")] = 8000,
     secure_cookies: Annotated[bool, typer.Option(
         "--secure-cookies", help="Mark cookies Secure (when served behind TLS).")] = False,
+    lang: LangOption = Lang.en,
 ) -> None:
     """Start the web application (prints a one-time admin password on first start).
 
@@ -28,10 +30,13 @@ def serve(
     store = open_db(db)
     app = server.application(store, os.environ, secure_cookies=secure_cookies)
     password = ensure_admin(store, operator())
+    t = words(lang)
     if password is not None:
-        out.print(f"[bold]First start:[/bold] log in as [bold]admin[/bold] with the one-time "
-                  f"password [bold]{password}[/bold] (the first login asks for a new one).")
-    out.print(f"weerbaar at http://{host}:{port}/  (database {store.url})")
+        out.print(f"[bold]{plain(t('First start:'))}[/bold] " + plain(t(
+            "log in as admin with the one-time password {password} (the first login asks for "
+            "a new one).", password=password)))
+    out.print(t("weerbaar at {address}  (database {url})", address=f"http://{host}:{port}/",
+                url=store.url), highlight=False, markup=False)
     server.run(app, host=host, port=port)
 
 

@@ -24,6 +24,7 @@ from weerbaar.domain.review import (
 )
 from weerbaar.domain.scale import Level, OrdinalScale
 from weerbaar.domain.scenario import ExpertScore, RiskCategory, Scenario, Theme, ThemeKind, Workspace
+from weerbaar.domain.scope import Scope
 from weerbaar.domain.scores import (
     BOUNDS,
     Bound,
@@ -34,7 +35,9 @@ from weerbaar.domain.scores import (
     ScoreRange,
 )
 from weerbaar.domain.signal import Horizon, Signal, SignalStatus
+from weerbaar.domain.strategy_text import DocumentChapter, GenericInstrument, StrategyText
 from weerbaar.domain.text import LANGUAGES, Language, LocalText, Provenance, Status, weakest
+from weerbaar.domain.threat_level import ThreatLevel, ThreatLevelEntry, ThreatLevelHistory
 
 __all__ = [
     "ALL_CYCLES",
@@ -50,10 +53,12 @@ __all__ = [
     "Cycle",
     "CycleKind",
     "CycleStatus",
+    "DocumentChapter",
     "EvidenceKind",
     "EvidenceLink",
     "ExpertScore",
     "ExpertSession",
+    "GenericInstrument",
     "Horizon",
     "Language",
     "Level",
@@ -72,15 +77,20 @@ __all__ = [
     "Role",
     "Scenario",
     "ScenarioType",
+    "Scope",
     "ScoreRange",
     "SessionStatus",
     "Signal",
     "SignalStatus",
     "Status",
+    "StrategyText",
     "Submission",
     "Theme",
     "ThemeKind",
     "ThemeReview",
+    "ThreatLevel",
+    "ThreatLevelEntry",
+    "ThreatLevelHistory",
     "User",
     "Verdict",
     "Workspace",

@@ -45,3 +45,6 @@ class Cycle(BaseModel):
     frozen_by: str | None = None
     created_at: datetime
     created_by: str
+    crosswalk: Id | None = None
+    """The crosswalk the cycle was carried through from its parent's method profile
+    (``gra-2019--rnv-2022``); ``None`` for a cycle on its parent's profile or without parent."""

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from weerbaar.domain.classification import MARKING_PATTERN
 from weerbaar.domain.limits import ITEMS_MAX, Id, Name, Text, Title
+from weerbaar.domain.scope import Scope, absent
 
 
 class CapabilityType(StrEnum):
@@ -79,6 +80,8 @@ class Measure(BaseModel):
     end: date | None = None
     effect: MeasureEffect = MeasureEffect()
     marking: str | None = Field(default=None, pattern=MARKING_PATTERN)
+    scope: Scope | None = Field(default=None, exclude_if=absent, description=(
+        "The part of the Kingdom the measure concerns; left out: none stated."))
 
     @model_validator(mode="after")
     def _dates(self) -> Measure:

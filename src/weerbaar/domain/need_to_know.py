@@ -15,6 +15,8 @@ from weerbaar.domain.measure import Measure
 from weerbaar.domain.review import EvidenceKind, ReviewSection, ThemeReview
 from weerbaar.domain.scenario import Scenario, Workspace
 from weerbaar.domain.signal import Signal
+from weerbaar.domain.strategy_text import StrategyText
+from weerbaar.domain.threat_level import ThreatLevelHistory
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,36 @@ def visible_signals(signals: Iterable[Signal], scheme: ClassificationScheme, cle
     return out
 
 
+def visible_threat_level(history: ThreatLevelHistory, scheme: ClassificationScheme,
+                         clearance: str) -> ThreatLevelHistory:
+    """The threat-level history without its entries above the clearance (the history itself
+    is not marked: who may read the cycle may know it keeps one)."""
+    kept = tuple(e for e in history.entries if scheme.allows(clearance, e.marking))
+    return history if len(kept) == len(history.entries) else history.model_copy(
+        update={"entries": kept})
+
+
+def visible_strategy_text(text: StrategyText, scheme: ClassificationScheme, clearance: str, *,
+                          scenarios: set[str], measures: set[str] | None = None,
+                          signals: set[str] | None = None) -> StrategyText | None:
+    """The strategy text without its instruments' evidence links to invisible items, or None
+    when it is above the clearance (as a cycle without one)."""
+    if not scheme.allows(clearance, text.marking):
+        return None
+    visible: dict[EvidenceKind, set[str] | None] = {
+        EvidenceKind.SCENARIO: scenarios, EvidenceKind.MEASURE: measures,
+        EvidenceKind.SIGNAL: signals}
+    instruments = []
+    for instrument in text.instruments:
+        kept = tuple(link for link in instrument.evidence
+                     if (allowed := visible.get(link.kind)) is None or link.ref in allowed)
+        instruments.append(instrument if len(kept) == len(instrument.evidence)
+                           else instrument.model_copy(update={"evidence": kept}))
+    if all(a is b for a, b in zip(instruments, text.instruments, strict=True)):
+        return text
+    return text.model_copy(update={"instruments": tuple(instruments)})
+
+
 def redact_workspace(workspace: Workspace, scheme: ClassificationScheme, clearance: str, *,
                      signals: set[str] | None = None) -> Workspace:
     """The workspace as someone cleared to ``clearance`` sees it (themes are never marked)."""
@@ -98,8 +130,15 @@ def redact_workspace(workspace: Workspace, scheme: ClassificationScheme, clearan
     reviews = tuple(r for r in (visible_review(r, scheme, clearance, scenarios=scenario_keys,
                                                measures=measure_keys, signals=signals)
                                 for r in workspace.reviews) if r is not None)
+    threat_level = (None if workspace.threat_level is None
+                    else visible_threat_level(workspace.threat_level, scheme, clearance))
+    strategy_text = (None if workspace.strategy_text is None
+                     else visible_strategy_text(workspace.strategy_text, scheme, clearance,
+                                                scenarios=scenario_keys, measures=measure_keys,
+                                                signals=signals))
     return workspace.model_copy(update={"scenarios": scenarios, "measures": measures,
-                                        "reviews": reviews})
+                                        "reviews": reviews, "threat_level": threat_level,
+                                        "strategy_text": strategy_text})
 
 
 def beside_child(base: Workspace, child: Workspace, child_seen: Workspace) -> Workspace:
@@ -121,6 +160,18 @@ def scenario_markings(scenario: Scenario, scheme: ClassificationScheme) -> Itera
                      scheme.combined(scenario.marking, e.marking))
 
 
+def threat_level_markings(history: ThreatLevelHistory,
+                          scheme: ClassificationScheme) -> Iterator[Marked]:
+    """The entries of a threat-level history with their effective markings (``dtn/INDEX``)."""
+    for index, entry in enumerate(history.entries):
+        yield Marked("threat_level", f"dtn/{index}", scheme.effective(entry.marking))
+
+
+def strategy_text_marking(text: StrategyText, scheme: ClassificationScheme) -> Marked:
+    """The strategy text (introduction, conclusion, instruments) with its effective marking."""
+    return Marked("strategy_text", "strategy-text", scheme.effective(text.marking))
+
+
 def marked_items(workspace: Workspace, scheme: ClassificationScheme,
                  signals: Sequence[Signal] = ()) -> Iterator[Marked]:
     """Every marked item of a workspace (and signals) with its effective marking."""
@@ -132,6 +183,10 @@ def marked_items(workspace: Workspace, scheme: ClassificationScheme,
         yield Marked("measure", m.id, scheme.effective(m.marking))
     for g in signals:
         yield Marked("signal", g.id, scheme.effective(g.marking))
+    if workspace.threat_level is not None:
+        yield from threat_level_markings(workspace.threat_level, scheme)
+    if workspace.strategy_text is not None:
+        yield strategy_text_marking(workspace.strategy_text, scheme)
 
 
 def highest_marking(workspace: Workspace, scheme: ClassificationScheme,

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from weerbaar.domain.classification import MARKING_PATTERN
 from weerbaar.domain.limits import ITEMS_MAX, Id, LongText, Text, Title
+from weerbaar.domain.text import Provenance, Status
 
 
 class ReviewPart(StrEnum):
@@ -75,6 +76,40 @@ class Verdict(StrEnum):
     NEW = "new"
 
 
+REVIEW_SOURCES: dict[str, str] = {
+    "seed": "Midterm review 2021 Nationale Veiligheid Strategie (package data "
+            "weerbaar/data/seed/midterm-review-2021.txt, read in full)",
+    "weerbaar-rule": "weerbaar's own rule, documented in docs/method.md",
+}
+"""The sources the provenance of the verdicts and of the verdict suggestion cite, by key."""
+
+VERDICT_PROVENANCE: dict[Verdict, Provenance] = {
+    Verdict.CONTINUE: Provenance(
+        status=Status.VERIFIED, source="seed",
+        locator="Inleiding: 'of de huidige aanpak volstaat'"),
+    Verdict.ADJUST: Provenance(
+        status=Status.VERIFIED, source="seed",
+        locator="Inleiding: 'of moet worden bijgesteld'"),
+    Verdict.INTENSIFY: Provenance(
+        status=Status.CORROBORATED, source="seed",
+        locator="'Versterkte aanpak beschermen vitale infrastructuur'; 'Polarisatie tegengaan': "
+                "'een versterkte aanpak'",
+        note="the seed speaks of an intensified approach (versterkte aanpak) of a theme, but "
+             "does not list it as a verdict"),
+    Verdict.NEW: Provenance(
+        status=Status.WEERBAAR_RULE, source="weerbaar-rule", locator="docs/method.md §8",
+        note="the seed asks whether the approach suffices or must be adjusted; a verdict for a "
+             "theme without a comprehensive approach is weerbaar's own"),
+}
+"""Where each verdict comes from: the seed's question (suffices or adjust), its wording
+(intensified approach), or weerbaar's own rule (``new``)."""
+
+SUGGESTION_RULE = Provenance(
+    status=Status.WEERBAAR_RULE, source="weerbaar-rule", locator="docs/method.md §8",
+    note="the verdict the two answers point to (suggested_verdict); the analyst decides")
+"""The provenance of :func:`suggested_verdict`: weerbaar's own rule, shown with every suggestion."""
+
+
 class ThemeReview(BaseModel):
     """A theme's review in one cycle.
 
@@ -109,6 +144,8 @@ def suggested_verdict(comprehensive: Answer, more_resilient: Answer) -> Verdict 
 
     Both yes: the approach suffices (continue). A comprehensive approach that does not keep up
     with the threat: intensify. Partly comprehensive: adjust. No comprehensive approach: new.
+    This mapping is weerbaar's own rule (:data:`SUGGESTION_RULE`, docs/method.md §8), not the
+    seed's; wherever a suggestion is shown it is labelled so.
     """
     if Answer.OPEN in (comprehensive, more_resilient):
         return None

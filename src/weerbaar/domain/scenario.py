@@ -10,8 +10,11 @@ from weerbaar.domain.classification import MARKING_PATTERN
 from weerbaar.domain.limits import Id, Name, Text, Title
 from weerbaar.domain.measure import Measure
 from weerbaar.domain.review import ThemeReview
+from weerbaar.domain.scope import Scope, absent
 from weerbaar.domain.scores import CriterionScore, LikelihoodScore, ScenarioType
+from weerbaar.domain.strategy_text import StrategyText
 from weerbaar.domain.text import LocalTitle
+from weerbaar.domain.threat_level import ThreatLevelHistory
 
 
 class ThemeKind(StrEnum):
@@ -76,6 +79,8 @@ class Scenario(BaseModel):
     likelihood: LikelihoodScore | None = None
     experts: tuple[ExpertScore, ...] = ()
     marking: str | None = Field(default=None, pattern=MARKING_PATTERN)
+    scope: Scope | None = Field(default=None, exclude_if=absent, description=(
+        "The part of the Kingdom the scenario concerns; left out: none stated."))
 
 
 class Workspace(BaseModel):
@@ -92,6 +97,8 @@ class Workspace(BaseModel):
     scenarios: tuple[Scenario, ...] = ()
     reviews: tuple[ThemeReview, ...] = ()
     measures: tuple[Measure, ...] = ()
+    threat_level: ThreatLevelHistory | None = Field(default=None, exclude_if=absent)
+    strategy_text: StrategyText | None = Field(default=None, exclude_if=absent)
 
     def theme(self, theme_id: str) -> Theme:
         for t in self.themes:

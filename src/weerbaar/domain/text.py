@@ -41,22 +41,33 @@ LocalTitle = Annotated[LocalText, AfterValidator(_title_lengths)]
 
 
 class Status(StrEnum):
-    """How well a method value is backed by sources (see docs/method.md)."""
+    """How well a method value is backed by sources (see docs/method.md §5).
+
+    ``weerbaar-rule`` marks a rule of the project's own (the verdict suggestion, the verdict
+    ``new``): documented in docs/method.md, shown as weerbaar's rule wherever it is used, and not
+    a provisional value (a result resting on it is not flagged).
+    """
 
     VERIFIED = "verified"
     CORROBORATED = "corroborated"
+    WEERBAAR_RULE = "weerbaar-rule"
     PROVISIONAL = "provisional"
     UNKNOWN = "unknown"
 
     @property
     def rank(self) -> int:
-        """0 for the strongest backing (verified) up to 3 (unknown)."""
+        """0 for the strongest backing (verified) up to 4 (unknown)."""
         return list(Status).index(self)
 
     @property
     def is_weak(self) -> bool:
         """True when a result resting on this value must be flagged in tables and reports."""
         return self in (Status.PROVISIONAL, Status.UNKNOWN)
+
+    @property
+    def label(self) -> str:
+        """How the status is shown: the English message id of the catalogues ("weerbaar rule")."""
+        return self.value.replace("-", " ")
 
 
 def weakest(statuses: list[Status]) -> Status:
@@ -65,12 +76,21 @@ def weakest(statuses: list[Status]) -> Status:
 
 
 class Provenance(BaseModel):
-    """Status and source of one method value."""
+    """Status, source and locator of one method value.
+
+    ``source`` names one or more source keys (``"nra-2014; method-facts"``); ``locator`` says where
+    in them the value is stated (a part of the source, ``"risk diagram"``, ``"annex 1"``,
+    ``"table of contents §5.4.2"``, or a section of the project's method facts,
+    ``"method facts §3"``). The shipped profiles give a locator for every value that is not unknown
+    (``tests/test_provenance_audit.py``); the schema does not require one, so profiles stored
+    before locators existed still load.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     status: Status
     source: str | None = None
+    locator: str | None = None
     note: str | None = None
 
     @model_validator(mode="after")

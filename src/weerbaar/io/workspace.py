@@ -23,10 +23,13 @@ from weerbaar.domain import (
     Measure,
     Scenario,
     ScenarioType,
+    Scope,
     ScoreRange,
+    StrategyText,
     Theme,
     ThemeKind,
     ThemeReview,
+    ThreatLevelHistory,
     Workspace,
 )
 from weerbaar.domain.classification import MARKING_PATTERN
@@ -148,6 +151,10 @@ class ScenarioInput(_Input):
     marking: str | None = Field(
         default=None, pattern=MARKING_PATTERN,
         description="Classification marking of the scenario and its agreed scores.")
+    scope: Scope | None = Field(
+        default=None, description="The part of the Kingdom the scenario concerns "
+                                  "(european-netherlands, caribbean-netherlands, kingdom); "
+                                  "left out: none stated.")
 
 
 class WorkspaceFile(_Input):
@@ -167,6 +174,14 @@ class WorkspaceFile(_Input):
     reviews: list[ThemeReview] = Field(
         default_factory=list, description="Per theme: the four review parts, questions, verdict.")
     measures: list[Measure] = Field(default_factory=list)
+    threat_level: ThreatLevelHistory | None = Field(
+        default=None, description="The national terrorism threat level (DTN, 1–5) as it "
+                                  "developed, oldest first, shown beside the theme it names; "
+                                  "an indicator, never part of the likelihood.")
+    strategy_text: StrategyText | None = Field(
+        default=None, description="The strategy document's own parts, word for word: its "
+                                  "introduction, its conclusion and its generic instruments "
+                                  "(a text and evidence each; no questions, no verdict).")
 
 
 def workspace_json_schema() -> dict[str, Any]:
@@ -324,7 +339,7 @@ class _Resolver:
         return Scenario(id=raw.id, title=raw.title, theme=raw.theme,
                         risk_category=raw.risk_category, type=raw.type, narrative=raw.narrative,
                         impact=impact, likelihood=likelihood, experts=tuple(experts),
-                        marking=raw.marking)
+                        marking=raw.marking, scope=raw.scope)
 
 
 def load_workspace(path: Path | str, *, profile: MethodProfile | None = None) -> Workspace:
@@ -368,10 +383,15 @@ def load_workspace(path: Path | str, *, profile: MethodProfile | None = None) ->
         scenarios.append(resolver.scenario(index, raw, themes))
     _check_reviews(resolver, parsed.reviews, themes)
     _check_measures(resolver, parsed.measures, themes, seen, profile)
+    if parsed.threat_level is not None and parsed.threat_level.theme is not None \
+            and parsed.threat_level.theme not in themes:
+        raise resolver.fail(f"theme {parsed.threat_level.theme!r} is not defined under 'themes'",
+                            ["threat_level", "theme"], f"one of {', '.join(themes)}")
     return Workspace(profile=profile.id, title=parsed.title, language=parsed.language,
                      illustrative=parsed.illustrative, note=parsed.note,
                      themes=tuple(themes.values()), scenarios=tuple(scenarios),
-                     reviews=tuple(parsed.reviews), measures=tuple(parsed.measures))
+                     reviews=tuple(parsed.reviews), measures=tuple(parsed.measures),
+                     threat_level=parsed.threat_level, strategy_text=parsed.strategy_text)
 
 
 def _check_reviews(resolver: _Resolver, reviews: list[ThemeReview],

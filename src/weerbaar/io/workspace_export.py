@@ -91,6 +91,8 @@ def scenario_to_input(scenario: Scenario, profile: MethodProfile) -> dict[str, A
         out["experts"] = [_expert(e, profile) for e in scenario.experts]
     if scenario.marking is not None:
         out["marking"] = scenario.marking
+    if scenario.scope is not None:
+        out["scope"] = scenario.scope.value
     return out
 
 
@@ -118,11 +120,17 @@ def workspace_to_dict(workspace: Workspace, profile: MethodProfile) -> dict[str,
     out["illustrative"] = workspace.illustrative
     if workspace.note:
         out["note"] = workspace.note
+    if workspace.threat_level is not None:
+        out["threat_level"] = workspace.threat_level.model_dump(mode="json",
+                                                                exclude_defaults=True)
     out["themes"] = [theme_to_input(t) for t in workspace.themes]
     out["scenarios"] = [scenario_to_input(s, profile) for s in workspace.scenarios]
     if workspace.reviews:
         out["reviews"] = [r.model_dump(mode="json", exclude_defaults=True)
                           for r in workspace.reviews]
+    if workspace.strategy_text is not None:
+        out["strategy_text"] = workspace.strategy_text.model_dump(mode="json",
+                                                                  exclude_defaults=True)
     if workspace.measures:
         out["measures"] = [m.model_dump(mode="json", exclude_defaults=True)
                            for m in workspace.measures]

@@ -15,6 +15,7 @@ from weerbaar.methods.aggregation import (
     outranking_flows,
     preference_weights,
 )
+from weerbaar.methods.crosswalk import unscored_criteria
 from weerbaar.methods.profile import AggregationMethodId, Denominator, MethodProfile
 from weerbaar.methods.ranking import RankComparison, compare_rankings
 from weerbaar.methods.results import Assessment, ScenarioResult, WeakValue
@@ -85,6 +86,27 @@ def _caveats(
                 note=agg.denominator.note,
             ))
     return out
+
+
+HALF_CLASS_CAVEAT = "position of a half class on the likelihood axis (+0.5), where a likelihood uses one"
+
+
+def _half_class_caveat(profile: MethodProfile, scenarios: Sequence[Scenario]) -> list[WeakValue]:
+    """The half-class position (+0.5), once per run, when a scenario's likelihood uses a half class.
+
+    It moves a point within its class on the diagram but never changes a class, so it is a caveat
+    of the run rather than a flag on each scenario (docs/method.md §5).
+    """
+    offset = profile.likelihood.scale.half_class_offset
+    if offset is None or not offset.status.is_weak:
+        return []
+    used = any(
+        abs(p - round(p)) > 1e-9 for s in scenarios if s.likelihood is not None
+        for p in (s.likelihood.range.ll, s.likelihood.range.ev, s.likelihood.range.ul))
+    if not used:
+        return []
+    return [WeakValue(what=HALF_CLASS_CAVEAT, status=offset.status, source=offset.source,
+                      note=offset.note)]
 
 
 def _scenario_weak_values(scenario: Scenario) -> tuple[list[WeakValue], list[str]]:
@@ -177,12 +199,14 @@ def assess(
             impact_class=impact_class, likelihood_position=like_pos,
             likelihood_class=like_class, likelihood_code=like_code,
             weak_values=tuple(weak), notes=tuple(notes),
+            unscored=unscored_criteria(scenario, profile),
         ))
     return Assessment(
         title=title, profile_id=profile.id, profile_version=profile.version,
         profile_hash=profile.content_hash, method=chosen.value, preference=pref,
         denominator=rule, results=tuple(results),
-        caveats=tuple(_caveats(profile, chosen, pref, denominator)),
+        caveats=tuple(_caveats(profile, chosen, pref, denominator)
+                      + _half_class_caveat(profile, scenarios)),
     )
 
 
@@ -209,4 +233,4 @@ def compare_methods(
     return compare_rankings([s.id for s in scenarios], scores, min_shift=min_shift)
 
 
-__all__ = ["Status", "assess", "compare_methods", "position_matrix"]
+__all__ = ["HALF_CLASS_CAVEAT", "Status", "assess", "compare_methods", "position_matrix"]

@@ -23,17 +23,41 @@ T = TypeVar("T")
 
 SCHEMA_ID = "weerbaar.method-profile/1"
 
+HALF_CLASS_OFFSET = 0.5
+"""Where weerbaar places a half class ("C-high"): half-way between its class and the next."""
+
+_OPTIONAL_KEYS = ("locator", "status_by_class", "half_class_offset")
+
+
+def _without_absent(data: object) -> object:
+    """The dump without empty optional keys added later, so stored profiles keep their hash."""
+    if isinstance(data, dict):
+        return {k: _without_absent(v) for k, v in data.items()
+                if not (k in _OPTIONAL_KEYS and v is None)}
+    if isinstance(data, list):
+        return [_without_absent(v) for v in data]
+    return data
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Fact(_Model, Generic[T]):
-    """A method value with its provenance. ``value`` is empty exactly when the status is unknown."""
+    """A method value with its provenance. ``value`` is empty exactly when the status is unknown.
+
+    ``locator`` says where the sources state the value (see :class:`Provenance`). A value per class
+    (thresholds) whose classes are not all equally backed gives the stronger classes in
+    ``status_by_class``; ``status`` is then the status of the other classes (the weakest).
+    """
 
     value: T | None = None
     status: Status
     source: str | None = None
+    locator: str | None = None
+    status_by_class: dict[str, Status] | None = Field(
+        default=None,
+        description="Status of single classes where it differs from 'status' (thresholds).")
     note: str | None = None
 
     @model_validator(mode="after")
@@ -44,11 +68,26 @@ class Fact(_Model, Generic[T]):
             raise ValueError(f"an empty value must be marked 'unknown', not {self.status.value!r}")
         if self.status is not Status.UNKNOWN and not self.source:
             raise ValueError(f"a {self.status.value} value needs a source")
+        if self.status_by_class is not None:
+            classes = set(self.value) if isinstance(self.value, dict) else set()
+            if not self.status_by_class.keys() <= classes:
+                raise ValueError(f"status_by_class names classes {sorted(self.status_by_class)}; "
+                                 f"expected classes of the value {sorted(classes)}")
+            if Status.UNKNOWN in self.status_by_class.values():
+                raise ValueError("a class of a known value cannot be 'unknown'")
         return self
 
     @property
     def provenance(self) -> Provenance:
-        return Provenance(status=self.status, source=self.source, note=self.note)
+        return Provenance(status=self.status, source=self.source, locator=self.locator,
+                          note=self.note)
+
+    def status_of(self, code: str) -> Status:
+        """The status of one class's value (below the lowest class: that of the lowest class)."""
+        by_class = self.status_by_class or {}
+        if isinstance(self.value, dict) and self.value and code not in self.value:
+            code = next(iter(self.value))
+        return by_class.get(code, self.status)
 
     @property
     def known(self) -> bool:
@@ -130,11 +169,24 @@ class ScaleSpec(_Model):
     levels: tuple[Level, ...]
     not_applicable: Level | None = None
     half_classes: bool = False
+    half_class_offset: Fact[float] | None = Field(
+        default=None,
+        description="Where a half class ('C-high') sits on the axis, as a fraction of a class. "
+        "weerbaar places it at +0.5; the fact records the status of that position.")
     factor: Fact[float]
     provenance: Provenance
 
     @model_validator(mode="after")
     def _positions(self) -> ScaleSpec:
+        offset = self.half_class_offset
+        if offset is not None:
+            if not self.half_classes:
+                raise FieldProblem("a half-class offset needs 'half_classes: true'",
+                                   ("half_class_offset",))
+            if offset.value is not None and offset.value != HALF_CLASS_OFFSET:
+                raise FieldProblem(
+                    f"weerbaar places a half class at +{HALF_CLASS_OFFSET} of its class; "
+                    f"got {offset.value}", ("half_class_offset", "value"))
         positions = [lv.position for lv in self.levels]
         if positions != list(range(1, len(positions) + 1)):
             raise FieldProblem(
@@ -385,5 +437,5 @@ class MethodProfile(_Model):
         data = self.model_dump(mode="json", by_alias=True)
         if data.get("uncertainty") is None:  # optional section: absent keeps earlier hashes
             data.pop("uncertainty", None)
-        canonical = json.dumps(data, sort_keys=True)
+        canonical = json.dumps(_without_absent(data), sort_keys=True)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -43,6 +43,8 @@ class ScenarioResult(BaseModel):
     likelihood_code: str | None = None
     weak_values: tuple[WeakValue, ...] = ()
     notes: tuple[str, ...] = ()
+    unscored: tuple[str, ...] = ()
+    """The profile's criteria the scenario does not score (counted as not applicable)."""
 
     @property
     def provisional(self) -> bool:
@@ -72,6 +74,7 @@ class ScenarioResult(BaseModel):
             "provisional": self.provisional,
             "weak_values": [w.model_dump(mode="json") for w in self.weak_values],
             "notes": list(self.notes),
+            "unscored": list(self.unscored),
         }
 
 

@@ -96,7 +96,7 @@ def class_for_value(
             code, rule = class_code, f">= {_fmt(lower)} {criterion.unit}"
     return Conversion(
         bound=bound, entered=entered, value=value, unit=criterion.unit, code=code,
-        threshold_status=thresholds.status, threshold_source=thresholds.source, rule=rule,
+        threshold_status=thresholds.status_of(code), threshold_source=thresholds.source, rule=rule,
     )
 
 
@@ -114,7 +114,9 @@ def likelihood_class_for_probability(
 
     ``horizon_years`` states the window the probability refers to; a different window from the
     profile's is refused (convert an annual probability with :func:`window_probability`).
-    Returns (code, status of the bands, source, rule text).
+    Returns (code, status, source, rule text): the class rests on the bands and on the window
+    they are read over, so the status is the weaker of the two (the 5-year window of the Dutch
+    profiles is provisional) and the source names both when the window is the weaker.
     """
     if basis.bands is None or basis.bands.value is None or basis.horizon_years is None:
         raise MethodError(
@@ -133,7 +135,13 @@ def likelihood_class_for_probability(
         last = index == len(bands) - 1
         if low <= probability < high or (last and probability <= high):
             rule = f"{_pct(low)}–{_pct(high)} within {_fmt(horizon or 0)} years"
-            return code, basis.bands.status, basis.bands.source, rule
+            status, source = basis.bands.status, basis.bands.source
+            window = basis.horizon_years
+            if window.status.rank > status.rank:
+                status = window.status
+                source = "; ".join(dict.fromkeys(
+                    k.strip() for s in (source, window.source) if s for k in s.split(";")))
+            return code, status, source, rule
     raise ValueError(f"probability {probability} falls outside the profile's bands")
 
 

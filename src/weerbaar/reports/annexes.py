@@ -13,6 +13,7 @@ from weerbaar.reports import figures
 from weerbaar.reports.context import FLAG, Context, number
 from weerbaar.reports.diagram import theme_colours
 from weerbaar.reports.model import Align, Axis, Block, Figure, InteractiveDiagram, Paragraph, Point, Table
+from weerbaar.reports.threat_level import with_scope
 
 
 def ordered_results(assessment: Assessment) -> list[ScenarioResult]:
@@ -142,7 +143,7 @@ def scenario_table(ctx: Context) -> Table:
         keys.append(r.id)
         if r.provisional:
             flagged.add(i)
-    return Table(
+    return with_scope(ctx, after=2, table=Table(
         key="scenarios", caption=ctx.table_caption(_(
             "Scenarios by impact: expected position with its range, likelihood class, and the "
             "residual position after measures (impact / likelihood).")),
@@ -150,7 +151,7 @@ def scenario_table(ctx: Context) -> Table:
                 _("Likelihood"), _("Likelihood range"), _("Residual")),
         rows=tuple(rows), row_keys=tuple(keys), flagged=frozenset(flagged),
         align=("left", "left", "left", "right", "right", "center", "center", "left"),
-        widths=(3.4, 1.9, 1.9, 1.2, 1.2, 1.1, 1.1, 1.6), wide=True)
+        widths=(3.4, 1.9, 1.9, 1.2, 1.2, 1.1, 1.1, 1.6), wide=True))
 
 
 def score_table(ctx: Context) -> Table:

@@ -3,7 +3,8 @@ provenance (every provisional or unknown value the results rest on)."""
 
 from __future__ import annotations
 
-from weerbaar.domain import Measure
+from weerbaar.domain import Measure, Provenance, Verdict
+from weerbaar.domain.review import SUGGESTION_RULE, VERDICT_PROVENANCE
 from weerbaar.reports.context import FLAG, Context
 from weerbaar.reports.model import Block, BulletList, Paragraph, Table
 
@@ -154,6 +155,7 @@ def provenance_annex(ctx: Context) -> list[Block]:
         "unknown. Results resting on a provisional or unknown value are flagged {flag} in the "
         "tables; values that apply to every result are listed once as caveats.").format(
             flag=FLAG)))
+    blocks.extend(method_values(ctx))
     blocks.append(ctx.heading(2, _("Caveats for every result")))
     if a.caveats:
         blocks.append(BulletList(tuple(
@@ -184,10 +186,48 @@ def provenance_annex(ctx: Context) -> list[Block]:
     return blocks
 
 
+def method_values(ctx: Context) -> list[Block]:
+    """The profile's main method values with status, source and locator; the verdict rule."""
+    _ = ctx.t
+    profile, a = ctx.data.profile, ctx.data.assessment
+    scale, like = profile.impact_scale, profile.likelihood
+    items: list[tuple[str, Provenance]] = [
+        (_("Impact classes"), scale.provenance),
+        (_("Impact class factor"), scale.factor.provenance),
+        (_("Aggregation method") + f" ({profile.aggregation.default_method.value})",
+         profile.aggregation.default_method_provenance),
+        (_("Class values"), profile.aggregation.class_values.provenance),
+        (_("Preference profile") + f" ({a.preference})", profile.preference(a.preference).provenance),
+        (_("Likelihood classes"), like.scale.provenance),
+        (_("Likelihood class factor"), like.scale.factor.provenance),
+    ]
+    if like.scale.half_class_offset is not None:
+        items.append((_("Position of a half class"), like.scale.half_class_offset.provenance))
+    if like.hazard.horizon_years is not None:
+        items.append((_("Time window (years)"), like.hazard.horizon_years.provenance))
+    if like.hazard.bands is not None:
+        items.append((_("Probability bands"), like.hazard.bands.provenance))
+    if ctx.data.workspace.reviews:
+        items.append((_("Verdict suggested by the two answers"), SUGGESTION_RULE))
+        items.append((_("The verdict “a new approach”"), VERDICT_PROVENANCE[Verdict.NEW]))
+    blocks: list[Block] = [Paragraph(_(
+        "A value marked “weerbaar rule” is a rule of weerbaar's own, documented with its method: "
+        "it is shown wherever it is used and does not flag a result. The table gives each main "
+        "method value's status, its sources and where they state it."))]
+    blocks.append(Table(
+        key="method-values", caption=ctx.table_caption(_("Method values and their sources.")),
+        header=(_("Value"), _("Status"), _("Source"), _("Where")),
+        rows=tuple((what, ctx_status(ctx, p.status.value), p.source or "—", p.locator or "—")
+                   for what, p in items),
+        widths=(3.0, 1.4, 2.4, 3.2)))
+    return blocks
+
+
 def ctx_status(ctx: Context, status: str) -> str:
     _ = ctx.t
     return {"verified": _("verified"), "corroborated": _("corroborated"),
-            "provisional": _("provisional"), "unknown": _("unknown")}.get(status, status)
+            "weerbaar-rule": _("weerbaar rule"), "provisional": _("provisional"),
+            "unknown": _("unknown")}.get(status, status)
 
 
 __all__ = ["comparison_annex", "measures_annex", "priority_blocks", "provenance_annex"]

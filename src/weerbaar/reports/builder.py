@@ -2,9 +2,10 @@
 
 The review follows the seed's structure: introduction; per threat theme the short summary and the
 development of the threat and risks, of resilience and of the approach with its verdict; the generic
-instruments; conclusion and outlook (with the priority list); then the annexes: risk diagram,
-scenario and score tables, uncertainty (when computed), measures per theme, comparison with the
-parent cycle, method and provenance. The analysis variant leaves out the review chapters.
+instruments; the horizon scan (when the reader may see signals); conclusion and outlook (with the
+priority list); then the annexes: risk diagram, scenario and score tables, uncertainty (when
+computed), measures per theme, comparison with the parent cycle, method and provenance. The
+analysis variant leaves out the review chapters.
 """
 
 from __future__ import annotations
@@ -23,8 +24,11 @@ from weerbaar.reports.annexes_cycle import (
 from weerbaar.reports.context import FLAG, Context
 from weerbaar.reports.data import ReportInput, ReportOptions
 from weerbaar.reports.data_tables import data_tables
+from weerbaar.reports.figures import FigureClock
+from weerbaar.reports.horizon_chapter import horizon_chapter, horizon_data
 from weerbaar.reports.model import Block, BulletList, Cover, Paragraph, ReportDocument
 from weerbaar.reports.review_chapters import review_chapters
+from weerbaar.reports.strategy_chapters import document_chapter
 from weerbaar.reports.style import HouseStyle, load_style
 
 
@@ -131,20 +135,23 @@ def build_report(data: ReportInput, options: ReportOptions | None = None) -> Rep
     """The report of a cycle in the options' kind and language, with its figures drawn."""
     options = options or ReportOptions()
     style = load_style(options.template)
-    ctx = Context(data=data, options=options, style=style, t=Texts(options.lang))
+    ctx = Context(data=data, options=options, style=style, t=Texts(options.lang),
+                  clock=FigureClock.wanting(options.figure_formats))
     _ = ctx.t
     report_date = options.report_date or date.today()
     classification = (style.marking_label(data.marking, options.lang, data.scheme) if data.marking
                       else options.classification or style.classification_text(options.lang))
     cover = _cover(ctx, style, report_date, classification)
-    blocks: list[Block] = _introduction(ctx)
+    blocks: list[Block] = document_chapter(ctx, "introduction", _introduction(ctx))
     if options.kind == "review":
         blocks += review_chapters(ctx)
-        blocks += _conclusion(ctx)
+        blocks += horizon_chapter(ctx)
+        blocks += document_chapter(ctx, "conclusion", _conclusion(ctx))
         blocks += diagram_annex(ctx)
     else:
         blocks += diagram_annex(ctx)
         blocks += priority_blocks(ctx, 1)
+        blocks += horizon_chapter(ctx)
     blocks += scenario_annex(ctx)
     blocks += uncertainty_annex(ctx)
     blocks += measures_annex(ctx)
@@ -167,7 +174,7 @@ def build_report(data: ReportInput, options: ReportOptions | None = None) -> Rep
                 "sheet:changes": _("Changes"), "sheet:verdict-changes": _("Verdicts"),
                 "sheet:provenance": _("Provenance"), "sheet:method": _("Method"),
                 "sheet:criteria": _("Criteria")},
-        figure_seconds=ctx.clock.seconds, data=data_tables(ctx))
+        figure_seconds=ctx.clock.seconds, data=data_tables(ctx) + horizon_data(ctx))
 
 
 __all__ = ["build_report"]

@@ -12,7 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from weerbaar.domain import ClassificationScheme, Cycle, Language, Verdict, Workspace
+from weerbaar.domain import ClassificationScheme, Cycle, Language, Signal, Verdict, Workspace
+from weerbaar.horizon import HorizonSection, TrendReport
 from weerbaar.methods.priority import PriorityList
 from weerbaar.methods.profile import MethodProfile
 from weerbaar.methods.results import Assessment
@@ -45,6 +46,16 @@ class ParentComparison:
 
 
 @dataclass(frozen=True)
+class HorizonInput:
+    """The cycle's horizon scan as the reader may see it: the section (trends per theme), the
+    trends with their signals' keys, and the signals (dismissed ones left out)."""
+
+    section: HorizonSection
+    trends: TrendReport
+    signals: tuple[Signal, ...]
+
+
+@dataclass(frozen=True)
 class ReportOptions:
     kind: ReportKind = "review"
     lang: Language = "nl"
@@ -54,6 +65,9 @@ class ReportOptions:
     template: Path | None = None
     report_date: date | None = None  # default: today
     priority_cut: str = "C"
+    # The image formats the writers of this build need (weerbaar.reports.writers.figure_formats):
+    # each figure is drawn once, in these formats only.
+    figure_formats: tuple[str, ...] = ("png", "svg")
 
 
 @dataclass(frozen=True)
@@ -68,6 +82,8 @@ class ReportInput:
     uncertainty: UncertaintyResult | None = None
     marking: str | None = None  # the highest classification marking the report contains
     scheme: ClassificationScheme | None = None  # its labels print the marking, when it has them
+    horizon: HorizonInput | None = None  # None: the cycle has no signals the reader may see
 
 
-__all__ = ["Change", "ParentComparison", "ReportInput", "ReportKind", "ReportOptions"]
+__all__ = ["Change", "HorizonInput", "ParentComparison", "ReportInput", "ReportKind",
+           "ReportOptions"]

@@ -12,6 +12,7 @@ from weerbaar.domain import ScoreRange
 from weerbaar.methods.results import ScenarioResult
 from weerbaar.reports.context import Context
 from weerbaar.reports.model import Cell, Table
+from weerbaar.reports.threat_level import with_scope
 
 
 def _range(rng: ScoreRange | None) -> tuple[Cell, Cell, Cell]:
@@ -57,9 +58,10 @@ def scenario_data(ctx: Context) -> Table:
               f"{like} {ev}", f"{like} {ll}", f"{like} {ul}", _("Likelihood class"),
               _("Provisional"), _("Rests on"), _("Residual impact"), _("Residual likelihood"),
               _("Parent impact"), _("Parent likelihood"), _("Narrative"))
-    return Table(key="scenarios", caption=_("Scenarios"), header=header, rows=tuple(rows),
-                 row_keys=tuple(r.id for r in data.assessment.results),
-                 flagged=frozenset(flagged), number_format="0.00")
+    return with_scope(ctx, after=4, table=Table(
+        key="scenarios", caption=_("Scenarios"), header=header, rows=tuple(rows),
+        row_keys=tuple(r.id for r in data.assessment.results), flagged=frozenset(flagged),
+        number_format="0.00"))
 
 
 def score_data(ctx: Context) -> Table:

@@ -3,19 +3,30 @@ bookmarks for every heading, figures, tables whose header row repeats on every p
 classification marking in the header of every page, and the document properties set.
 
 Text is set in DejaVu Sans (shipped with matplotlib) unless the template names its own TTF files,
-so Dutch characters (ë, ï, é, –, ’) and the flag † render.
+so Dutch characters (ë, ï, é, –, ’), the euro sign and the flag † render; the fonts are embedded
+(subset). Running text and tables are laid out by :mod:`weerbaar.reports.pdf_layout` (each word
+measured once); figures are the PNG images the builder drew, laid on white, never drawn again.
+
+The file is PDF/A-2b (ISO 19005-2, level B): embedded fonts, an sRGB output intent, XMP metadata
+with the PDF/A identification, title, language and the marking, equal to the document information
+dictionary, a file identifier, and no encryption, script or transparency.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime, time
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import matplotlib
-from fpdf import FPDF, FontFace
-from fpdf.enums import TableCellFillMode, XPos, YPos
+from fpdf import FPDF
+from fpdf.enums import OutputIntentSubType, XPos, YPos
 from fpdf.outline import OutlineSection
+from fpdf.output import PDFICCProfile
+from fpdf.util import builtin_srgb2014_bytes
+from PIL import Image
 
 from weerbaar.reports.model import (
     BulletList,
@@ -26,6 +37,7 @@ from weerbaar.reports.model import (
     ReportDocument,
     Table,
 )
+from weerbaar.reports.pdf_layout import Cell, Line, TableLook, TextFlow, draw_table
 from weerbaar.reports.style import HouseStyle
 
 FONT = "Body"
@@ -40,7 +52,7 @@ def _rgb(colour: str) -> tuple[int, int, int]:
 def _font_files(style: HouseStyle) -> dict[str, Path]:
     ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
     files = {"": ttf / "DejaVuSans.ttf", "B": ttf / "DejaVuSans-Bold.ttf",
-             "I": ttf / "DejaVuSans-Oblique.ttf", "BI": ttf / "DejaVuSans-BoldOblique.ttf"}
+             "I": ttf / "DejaVuSans-Oblique.ttf"}  # the report sets no bold italic
     own = {"": style.fonts.pdf_regular, "B": style.fonts.pdf_bold, "I": style.fonts.pdf_italic}
     for key, name in own.items():
         if name:
@@ -56,6 +68,9 @@ class _ReportPDF(FPDF):
         self.document, self.style = document, style
         for emphasis, path in _font_files(style).items():
             self.add_font(FONT, emphasis, str(path))
+        self.pdf_version = "1.7"  # PDF/A-2 rests on PDF 1.7
+        self.allow_images_transparency = False  # no soft masks, no page transparency groups
+        self.flow = TextFlow(self, FONT)
         self.set_margins(20, 20, 20)
         self.set_auto_page_break(True, margin=18)
         self.landscape = False
@@ -110,7 +125,7 @@ def _cover(pdf: _ReportPDF) -> None:
     logo = style.logo_bytes()
     pdf.set_y(30)
     if logo:
-        pdf.image(io.BytesIO(logo), x=pdf.l_margin, h=30)
+        pdf.image(opaque(logo), x=pdf.l_margin, h=30)
         pdf.ln(6)
     pdf.set_font(FONT, "B", 11)
     pdf.set_text_color(*_rgb(style.colours.primary))
@@ -139,6 +154,14 @@ def _cover(pdf: _ReportPDF) -> None:
     pdf.set_text_color(*_rgb(style.colours.text))
 
 
+def _lines(pdf: _ReportPDF, style: str, size: float, height: float, text: str) -> None:
+    """``text`` across the page in lines of ``height``, inset by the cell margin as fpdf2's
+    ``multi_cell`` sets it; the position ends at the left margin below it."""
+    pdf.flow.flow([(style, text)], size=size, height=height, x=pdf.l_margin + pdf.c_margin,
+                  width=pdf.epw - 2 * pdf.c_margin)
+    pdf.set_x(pdf.l_margin)
+
+
 def _portrait(pdf: _ReportPDF) -> None:
     if pdf.landscape:
         pdf.add_page(orientation="P")
@@ -156,10 +179,9 @@ def _heading(pdf: _ReportPDF, block: Heading) -> None:
             pdf.add_page()
         pdf.ln(3)
     pdf.start_section(block.label, level=block.level - 1, strict=False)
-    pdf.set_font(FONT, "B", _SIZES.get(block.level, 10.5))
     pdf.set_text_color(*_rgb(pdf.style.colours.primary))
-    pdf.multi_cell(0, _SIZES.get(block.level, 10.5) * 0.5, block.label,
-                   new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+    size = _SIZES.get(block.level, 10.5)
+    _lines(pdf, "B", size, size * 0.5, block.label)
     pdf.set_text_color(*_rgb(pdf.style.colours.text))
     pdf.ln(1.5)
 
@@ -172,16 +194,12 @@ def _paragraph(pdf: _ReportPDF, block: Paragraph) -> None:
     height = size * 0.5
     indent = 4.0 if block.kind == "quote" else 0.0
     top, page = pdf.get_y(), pdf.page
-    pdf.set_left_margin(pdf.l_margin + indent)
-    pdf.set_x(pdf.l_margin)
     pdf.set_text_color(*_rgb(colour))
-    if block.label:
-        pdf.set_font(FONT, "B", size)
-        pdf.write(height, block.label + " ")
-    pdf.set_font(FONT, "B" if block.kind == "warning" else "", size)
-    pdf.write(height, block.text)
-    pdf.ln(height + 1.8)
-    pdf.set_left_margin(pdf.l_margin - indent)
+    runs = [("B", block.label + " ")] if block.label else []
+    runs.append(("B" if block.kind == "warning" else "", block.text))
+    pdf.flow.flow(runs, size=size, height=height, x=pdf.l_margin + indent,
+                  width=pdf.epw - indent)
+    pdf.ln(1.8)
     if indent and pdf.page == page:
         pdf.set_draw_color(*_rgb(pdf.style.colours.primary))
         pdf.set_line_width(0.8)
@@ -192,13 +210,20 @@ def _paragraph(pdf: _ReportPDF, block: Paragraph) -> None:
 def _bullets(pdf: _ReportPDF, block: BulletList) -> None:
     _portrait(pdf)
     size = pdf.style.fonts.size_pt
-    pdf.set_font(FONT, "", size)
+    height = size * 0.5
+    bullet = Line((("", "•"),), 0.0)
     for item in block.items:
-        pdf.set_x(pdf.l_margin + 2)
-        pdf.cell(4, size * 0.5, "•")
-        pdf.multi_cell(0, size * 0.5, item, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+        if pdf.get_y() + height > pdf.page_break_trigger:
+            pdf.add_page(same=True)
+        pdf.flow.draw(bullet, pdf.l_margin + 2, pdf.get_y(), height, size)
+        pdf.flow.flow([("", item)], size=size, height=height, x=pdf.l_margin + 6,
+                      width=pdf.epw - 6)
         pdf.ln(0.8)
     pdf.ln(1.5)
+
+
+def _cell_text(value: object) -> str:
+    return "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
 
 
 def _table(pdf: _ReportPDF, block: Table) -> None:
@@ -211,34 +236,25 @@ def _table(pdf: _ReportPDF, block: Table) -> None:
     if pdf.get_y() > pdf.h - 45:
         pdf.add_page()
     size = 6.5 if block.wide else 8.0
-    pdf.set_font(FONT, "B", 8.5)
     pdf.set_text_color(*_rgb(style.colours.primary))
-    pdf.multi_cell(0, 4.5, block.caption, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+    _lines(pdf, "B", 8.5, 4.5, block.caption)
     pdf.set_text_color(*_rgb(style.colours.text))
     pdf.ln(1)
-    pdf.set_font(FONT, "", size)
-    weights = list(block.widths) or [1.0] * len(block.header)
-    weights += [1.0] * (len(block.header) - len(weights))
-    head = FontFace(emphasis="BOLD", color=_rgb(style.colours.table_header_text),
-                    fill_color=_rgb(style.colours.table_header))
-    flagged = FontFace(color=_rgb(style.colours.accent))
-    aligns = tuple({"left": "LEFT", "right": "RIGHT", "center": "CENTER"}[block.alignment(i)]
-                   for i in range(len(block.header)))
-    pdf.set_fill_color(*_rgb(style.colours.table_stripe))
-    with pdf.table(col_widths=tuple(weights), headings_style=head, line_height=size * 0.5,
-                   text_align=aligns, repeat_headings=1, width=pdf.epw,
-                   cell_fill_color=_rgb(style.colours.table_stripe),
-                   cell_fill_mode=TableCellFillMode.ROWS, padding=0.8, v_align="TOP",
-                   borders_layout="HORIZONTAL_LINES") as table:
-        header = table.row()
-        for text in block.header:
-            header.cell(text)
-        for r, values in enumerate(block.rows):
-            row = table.row()
-            for i, value in enumerate(values):
-                text = "" if value is None else (f"{value:g}" if isinstance(value, float)
-                                                 else str(value))
-                row.cell(text, style=flagged if i == 0 and r in block.flagged else None)
+    columns = len(block.header)
+    weights = list(block.widths[:columns]) or [1.0] * columns
+    weights += [1.0] * (columns - len(weights))
+    widths = [pdf.epw * w / sum(weights) for w in weights]
+    text, flagged = _rgb(style.colours.text), _rgb(style.colours.accent)
+    rows = [[Cell(_cell_text(values[i] if i < len(values) else None),
+                  flagged if i == 0 and r in block.flagged else text) for i in range(columns)]
+            for r, values in enumerate(block.rows)]
+    look = TableLook(size=size, line_height=size * 0.5, padding=0.8,
+                     header_fill=_rgb(style.colours.table_header),
+                     header_text=_rgb(style.colours.table_header_text),
+                     stripe=_rgb(style.colours.table_stripe), rule=_rgb(style.colours.muted))
+    draw_table(pdf.flow, block.header, rows, widths,
+               [block.alignment(i) for i in range(columns)], look)
+    pdf.set_text_color(*text)
     pdf.ln(4)
 
 
@@ -253,25 +269,135 @@ def _figure(pdf: _ReportPDF, block: Figure) -> None:
         width = height * width_px / max(height_px, 1)
     if pdf.get_y() + height + 12 > pdf.h - pdf.b_margin:
         pdf.add_page()
-    pdf.image(io.BytesIO(block.png), x=pdf.l_margin + (pdf.epw - width) / 2, w=width, h=height)
+    pdf.image(opaque(block.png), x=pdf.l_margin + (pdf.epw - width) / 2, w=width, h=height)
     pdf.ln(2)
-    pdf.set_font(FONT, "I", 8.5)
     pdf.set_text_color(*_rgb(pdf.style.colours.muted))
-    pdf.multi_cell(0, 4.3, block.caption, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+    _lines(pdf, "I", 8.5, 4.3, block.caption)
     pdf.set_text_color(*_rgb(pdf.style.colours.text))
     pdf.ln(4)
 
 
-def build_pdf(document: ReportDocument, style: HouseStyle) -> bytes:
-    """The report as PDF bytes."""
-    pdf = _ReportPDF(document, style)
-    pdf.set_title(document.title)
-    pdf.set_subject(document.subject)
-    pdf.set_keywords(", ".join(document.keywords))
-    pdf.set_author(document.cover.organisation)
-    pdf.set_creator("weerbaar")
+def opaque(png: bytes) -> Image.Image:
+    """A PNG (a figure or the logo) laid on white and without its alpha channel, so the PDF holds
+    no soft mask and no transparency group."""
+    with Image.open(io.BytesIO(png)) as image:
+        rgba = image.convert("RGBA")
+    flat = Image.new("RGB", rgba.size, (255, 255, 255))
+    flat.paste(rgba, mask=rgba.getchannel("A"))
+    return flat
+
+
+# PDF/A ------------------------------------------------------------------------------------------
+PDFA_PART, PDFA_CONFORMANCE = 2, "B"
+CREATOR = "weerbaar"
+XMP_NAMESPACE = "urn:weerbaar:report:1.0#"
+"""The namespace of the report's own XMP properties (the marking and the cycle), described in
+the metadata by a PDF/A extension schema as ISO 19005-2 asks for properties outside the
+predefined schemas."""
+_OWN_PROPERTIES = (("Classification", "The classification marking of the report"),
+                   ("Cycle", "The key of the cycle the report is about"))
+
+
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def visible(text: str) -> str:
+    """``text`` with each character XML cannot carry shown rather than dropped: a control
+    character as its control picture (U+0007 as ␇), a non-character as U+FFFD."""
+    return _NOT_XML.sub(lambda m: chr(0x2400 + ord(m.group())) if m.group() < " " else "\ufffd",
+                        text)
+
+
+def _xml(text: str) -> str:
+    return escape(visible(text))
+
+
+def _alt(text: str) -> str:
+    return f'<rdf:Alt><rdf:li xml:lang="x-default">{_xml(text)}</rdf:li></rdf:Alt>'
+
+
+def _items(kind: str, items: tuple[str, ...]) -> str:
+    return f"<rdf:{kind}>" + "".join(f"<rdf:li>{_xml(i)}</rdf:li>" for i in items) + f"</rdf:{kind}>"
+
+
+def xmp_metadata(document: ReportDocument, author: str, created: datetime) -> str:
+    """The XMP packet of the report (without the ``xpacket`` wrapper, which fpdf2 adds): the
+    PDF/A identification, the Dublin Core title, description, creator, language and subjects, the
+    dates and the tool, all equal to the document information dictionary, and the marking and the
+    cycle as the report's own properties."""
+    stamp = created.isoformat(timespec="seconds")
+    own = "".join(
+        '<rdf:li rdf:parseType="Resource">'
+        f"<pdfaProperty:name>{name}</pdfaProperty:name>"
+        "<pdfaProperty:valueType>Text</pdfaProperty:valueType>"
+        "<pdfaProperty:category>external</pdfaProperty:category>"
+        f"<pdfaProperty:description>{description}</pdfaProperty:description></rdf:li>"
+        for name, description in _OWN_PROPERTIES)
+    return "\n".join([
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">',
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">',
+        '<rdf:Description rdf:about=""',
+        '  xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"',
+        '  xmlns:dc="http://purl.org/dc/elements/1.1/"',
+        '  xmlns:xmp="http://ns.adobe.com/xap/1.0/"',
+        '  xmlns:pdf="http://ns.adobe.com/pdf/1.3/"',
+        '  xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"',
+        '  xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"',
+        '  xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#"',
+        f'  xmlns:weerbaar="{XMP_NAMESPACE}">',
+        f"<pdfaid:part>{PDFA_PART}</pdfaid:part>",
+        f"<pdfaid:conformance>{PDFA_CONFORMANCE}</pdfaid:conformance>",
+        "<dc:format>application/pdf</dc:format>",
+        f"<dc:title>{_alt(document.title)}</dc:title>",
+        f"<dc:description>{_alt(document.subject)}</dc:description>",
+        f"<dc:creator>{_items('Seq', (author,))}</dc:creator>",
+        f"<dc:language>{_items('Bag', (document.lang,))}</dc:language>",
+        f"<dc:subject>{_items('Bag', document.keywords)}</dc:subject>",
+        f"<pdf:Keywords>{_xml(', '.join(document.keywords))}</pdf:Keywords>",
+        f"<xmp:CreatorTool>{CREATOR}</xmp:CreatorTool>",
+        f"<xmp:CreateDate>{stamp}</xmp:CreateDate>",
+        f"<xmp:ModifyDate>{stamp}</xmp:ModifyDate>",
+        f"<xmp:MetadataDate>{stamp}</xmp:MetadataDate>",
+        f"<weerbaar:Classification>{_xml(document.classification)}</weerbaar:Classification>",
+        f"<weerbaar:Cycle>{_xml(document.cycle)}</weerbaar:Cycle>",
+        '<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">',
+        "<pdfaSchema:schema>weerbaar report properties</pdfaSchema:schema>",
+        f"<pdfaSchema:namespaceURI>{XMP_NAMESPACE}</pdfaSchema:namespaceURI>",
+        "<pdfaSchema:prefix>weerbaar</pdfaSchema:prefix>",
+        f"<pdfaSchema:property><rdf:Seq>{own}</rdf:Seq></pdfaSchema:property>",
+        "</rdf:li></rdf:Bag></pdfaExtension:schemas>",
+        "</rdf:Description>",
+        "</rdf:RDF>",
+        "</x:xmpmeta>",
+    ])
+
+
+def _archival(pdf: _ReportPDF, document: ReportDocument) -> None:
+    """Properties, metadata and colour of PDF/A-2b: the information dictionary and the XMP packet
+    saying the same, and the sRGB output intent (the ICC profile fpdf2 ships) every colour of the
+    report is given in."""
+    author = document.cover.organisation
+    created = datetime.combine(document.date, time(12, 0), tzinfo=UTC)
+    pdf.set_title(visible(document.title))  # as in the XMP
+    pdf.set_subject(visible(document.subject))
+    pdf.set_keywords(visible(", ".join(document.keywords)))
+    pdf.set_author(visible(author))
+    pdf.set_creator(CREATOR)
     pdf.set_lang(document.lang)
-    pdf.set_creation_date(datetime.combine(document.date, time(12, 0), tzinfo=UTC))
+    pdf.set_creation_date(created)
+    pdf.set_xmp_metadata(xmp_metadata(document, author, created))
+    pdf.add_output_intent(
+        OutputIntentSubType.PDFA, output_condition_identifier="sRGB",
+        output_condition="IEC 61966-2-1:1999", registry_name="http://www.color.org",
+        dest_output_profile=PDFICCProfile(contents=builtin_srgb2014_bytes(), n=3,
+                                          alternate="DeviceRGB"),
+        info="sRGB2014 (v2)")
+
+
+def build_pdf(document: ReportDocument, style: HouseStyle) -> bytes:
+    """The report as PDF/A-2b bytes."""
+    pdf = _ReportPDF(document, style)
+    _archival(pdf, document)
     _cover(pdf)
     pdf.add_page()
     pdf.insert_toc_placeholder(_toc, pages=1, allow_extra_pages=True)
@@ -297,4 +423,5 @@ def write_pdf(document: ReportDocument, style: HouseStyle, path: Path) -> Path:
     return path
 
 
-__all__ = ["build_pdf", "write_pdf"]
+__all__ = ["PDFA_CONFORMANCE", "PDFA_PART", "XMP_NAMESPACE", "build_pdf", "opaque", "write_pdf",
+           "xmp_metadata"]

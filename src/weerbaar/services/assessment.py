@@ -25,6 +25,7 @@ from weerbaar.methods.residual import CapabilityGap, capability_gaps, residual_s
 from weerbaar.methods.results import Assessment, ScenarioResult
 from weerbaar.reports.diagram import theme_colours
 from weerbaar.services.cache import derived
+from weerbaar.services.caveats import assessment_caveats
 from weerbaar.services.compare import parent_beside, readable_parent
 from weerbaar.services.registry import use_case
 from weerbaar.services.scope import CycleScope, cycle_scope
@@ -154,6 +155,7 @@ def _diagram_data(scope: CycleScope, parent: CycleScope | None,
         base_ws = parent_beside(scope, parent)
         parent_points = _points(assess(base_ws.scenarios, parent.profile))
     colours = theme_colours(workspace.themes)
+    withheld = parent is None and scope.cycle.parent is not None
     interests = {}
     for s in workspace.scenarios:
         interests[s.id] = sorted({profile.criterion(cid).interest for cid, score in s.impact.items()
@@ -172,9 +174,9 @@ def _diagram_data(scope: CycleScope, parent: CycleScope | None,
                     for lv in profile.likelihood_scale.levels],
         "y_ticks": [{"position": lv.position, "label": f"{lv.code} {lv.name.get(lang)}"}
                     for lv in profile.impact.levels],
-        "caveats": [c.what for c in current.caveats],
         # the cycle has a parent the viewer may not read: left out, said, never named
-        "parent_withheld": parent is None and scope.cycle.parent is not None,
+        "parent_withheld": withheld,
+        **assessment_caveats(workspace, current, lang=lang, parent_withheld=withheld).fields(),
     }
 
 

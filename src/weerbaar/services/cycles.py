@@ -10,6 +10,7 @@ the cycle's content (it would otherwise overwrite what the viewer cannot see).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from weerbaar.domain import Cycle, CycleKind, Role, Workspace
@@ -22,6 +23,7 @@ from weerbaar.methods.registry import get_profile
 from weerbaar.services.cache import change_token
 from weerbaar.services.registry import use_case
 from weerbaar.services.scope import CycleScope, cycle_scope, cycles_at
+from weerbaar.services.signals import import_signals
 from weerbaar.services.viewer import Viewer
 from weerbaar.store import Store
 from weerbaar.store import cycles as repo
@@ -38,6 +40,7 @@ from weerbaar.store.records import (
 )
 from weerbaar.store.scenarios import SCENARIO, check_scenario
 from weerbaar.store.signals import SIGNAL
+from weerbaar.store.threat_levels import THREAT_LEVEL, check_threat_level
 from weerbaar.store.vital import DEPENDENCY, PROCESS
 
 Period = tuple[str | None, str | None]
@@ -208,6 +211,8 @@ def _apply(store: Store, key: str, workspace: Workspace, *, actor: str, reason: 
             for position, item in enumerate(repo.documents_of(workspace, kind)):
                 if kind is SCENARIO:
                     check_scenario(item, workspace.themes, profile)  # type: ignore[arg-type]
+                elif kind is THREAT_LEVEL:
+                    check_threat_level(item, workspace.themes)  # type: ignore[arg-type]
                 name = f"{kind.entity}:{kind.key_of(item)}"
                 old = stored.pop(kind.key_of(item), None)
                 if old is None:
@@ -243,13 +248,14 @@ class ExampleCycle:
     parent: str | None
     period: tuple[str, str]
     freeze: bool
+    signals: str | None = None  # a signal file of weerbaar.data.examples: its horizon scan
 
 
 EXAMPLE_CYCLES = (
     ExampleCycle("nvs-2019", "example:nvs-2019", CycleKind.STRATEGY, None,
                  ("2019-06-01", "2023-06-01"), True),
     ExampleCycle("midterm-2021", "example:midterm-2021", CycleKind.MIDTERM_REVIEW, "nvs-2019",
-                 ("2021-01-01", "2021-12-31"), False),
+                 ("2021-01-01", "2021-12-31"), False, signals="midterm-2021-signals.csv"),
 )
 
 
@@ -272,10 +278,20 @@ def load_examples(store: Store, viewer: Viewer) -> list[str]:
                         title=workspace.title, period=example.period)
             apply_workspace(store, viewer, example.key, workspace,
                             reason="midterm review 2021: re-assessment of the threats")
+        if example.signals is not None:
+            _example_signals(store, viewer, example.key, example.signals)
         if example.freeze:
             freeze_cycle(store, viewer, example.key, reason="published example strategy")
         created.append(example.key)
     return created
+
+
+def _example_signals(store: Store, viewer: Viewer, key: str, name: str) -> None:
+    """The example's illustrative horizon-scan signals, every one of the file (the shipped
+    file has no near-duplicates; none is left out)."""
+    with resources.as_file(resources.files("weerbaar.data.examples") / name) as path:
+        import_signals(store, viewer, key, path, keep_duplicates=True,
+                       reason="example horizon scan (illustrative signals)")
 
 
 __all__ = ["EXAMPLE_CYCLES", "CycleExport", "SyncReport", "apply_workspace", "clone_cycle",

@@ -72,8 +72,8 @@ def import_workbook(store: Store, viewer: Viewer, path: Path, *, key: str,
 
     The workbook is read completely first: any problem stops the import with every problem
     listed by sheet and cell, and nothing is written. Into an existing cycle the workbook's themes
-    and scenarios replace the cycle's (as new revisions); reviews and measures are kept, since
-    workbooks do not carry them. The whole import is one transaction.
+    and scenarios replace the cycle's (as new revisions); reviews, measures and the threat-level
+    history are kept, since workbooks do not carry them. The whole import is one transaction.
     """
     why = reason or f"Excel import of {path.name}"
     if key in {c.key for c in list_cycles(store)}:
@@ -82,7 +82,8 @@ def import_workbook(store: Store, viewer: Viewer, path: Path, *, key: str,
         current, profile = scope.whole()
         workspace = keep_markings(read_workbook(path, profile), current)
         merged = workspace.model_copy(update={"reviews": current.reviews,
-                                              "measures": current.measures})
+                                              "measures": current.measures,
+                                              "threat_level": current.threat_level})
         report = apply_workspace(store, viewer, key, merged, reason=why, progress=progress,
                                  dry_run=dry_run)
         return ExcelImport(key, False, report, len(workspace.scenarios), dry_run)
@@ -99,8 +100,9 @@ def import_workbook(store: Store, viewer: Viewer, path: Path, *, key: str,
 
 
 def keep_markings(workspace: Workspace, current: Workspace) -> Workspace:
-    """Workbooks carry no markings: a scenario (and an expert's score) read from one keeps the
-    marking it has in the cycle, so an import never lowers a marking."""
+    """Workbooks carry no markings and no scope: a scenario (and an expert's score) read from
+    one keeps the marking (and the scope) it has in the cycle, so an import never lowers a
+    marking nor loses a scope."""
     before = {s.id: s for s in current.scenarios}
     scenarios = []
     for s in workspace.scenarios:
@@ -110,7 +112,7 @@ def keep_markings(workspace: Workspace, current: Workspace) -> Workspace:
             continue
         experts = {e.expert: e.marking for e in old.experts}
         scenarios.append(s.model_copy(update={
-            "marking": s.marking or old.marking,
+            "marking": s.marking or old.marking, "scope": s.scope or old.scope,
             "experts": tuple(e.model_copy(update={"marking": e.marking or experts.get(e.expert)})
                              for e in s.experts)}))
     return workspace.model_copy(update={"scenarios": tuple(scenarios)})

@@ -24,10 +24,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from weerbaar.domain import ClassificationScheme, Role, Scenario
+from weerbaar.domain import ClassificationScheme, Role, Scenario, ThreatLevelHistory
 from weerbaar.domain.limits import stored_data
-from weerbaar.domain.need_to_know import visible_scenario
-from weerbaar.errors import NotFound
+from weerbaar.domain.need_to_know import visible_scenario, visible_threat_level
+from weerbaar.errors import NotFound, PermissionDenied
 from weerbaar.i18n import check_language
 from weerbaar.services.changes import DomainChange, describe_changes
 from weerbaar.services.registry import use_case
@@ -39,7 +39,7 @@ from weerbaar.store.edits import kind_named
 from weerbaar.store.records import RevisionInfo
 from weerbaar.store.signals import cycle_signals
 
-KINDS = ("scenario", "review", "measure", "signal", "process", "dependency")
+KINDS = ("scenario", "review", "measure", "signal", "process", "dependency", "threat_level")
 REDACTED = "(redacted)"
 
 
@@ -69,7 +69,7 @@ def revision_above(scheme: ClassificationScheme, clearance: str | None, kind: st
     if clearance is None:
         return False
     model = kind_named(kind).model
-    if "marking" not in model.model_fields:
+    if "marking" not in model.model_fields and model is not ThreatLevelHistory:
         return False
     try:
         with stored_data():  # as stored, without the limits on input
@@ -78,6 +78,8 @@ def revision_above(scheme: ClassificationScheme, clearance: str | None, kind: st
         return True
     if isinstance(item, Scenario):
         return visible_scenario(item, scheme, clearance) is not item
+    if isinstance(item, ThreatLevelHistory):  # marked per entry
+        return visible_threat_level(item, scheme, clearance) is not item
     return not scheme.allows(clearance, getattr(item, "marking", None))
 
 
@@ -136,8 +138,10 @@ def _revision(scope: CycleScope, kind: str, key: str,
     if scope.clearance is not None:
         item = kind_named(kind).model.model_validate(document)
         seen = (visible_scenario(item, scope.scheme, scope.clearance)
-                if isinstance(item, Scenario) else item if scope.sees(getattr(item, "marking",
-                                                                               None)) else None)
+                if isinstance(item, Scenario) else
+                visible_threat_level(item, scope.scheme, scope.clearance)
+                if isinstance(item, ThreatLevelHistory) else
+                item if scope.sees(getattr(item, "marking", None)) else None)
         if seen is None:
             raise NotFound(f"{kind} {key!r} in cycle {scope.key!r} has no revision {number}")
         hides = seen is not item
@@ -173,6 +177,11 @@ def restore_revision(store: Store, viewer: Viewer, cycle: str, kind: str, key: s
     require_visible(scope, kind, key)
     if _revision(scope, kind, key, number)[1]:  # it would bring back what they cannot see
         raise NotFound(f"{kind} {key!r} in cycle {cycle!r} has no revision {number}")
+    if kind == "threat_level" and scope.clearance is not None and revision_above(
+            scope.scheme, scope.clearance, kind, {"document": scope.stored(kind, key).item
+                                                  .model_dump(mode="json")}):
+        raise PermissionDenied(f"the threat level of cycle {cycle!r} holds entries above your "
+                               "clearance; restoring an old revision would remove them")
     return restore(store, cycle, kind, key, number, expected_revision=expected_revision,
                    actor=viewer.name, reason=reason)
 

@@ -19,6 +19,7 @@ from weerbaar.domain.need_to_know import Marked
 from weerbaar.errors import Conflict, InvalidInput
 from weerbaar.services.completeness import check_complete
 from weerbaar.services.registry import use_case
+from weerbaar.services.scenarios import scope_filter
 from weerbaar.services.scope import CycleScope, cycle_scope
 from weerbaar.services.viewer import Viewer
 from weerbaar.store import Store, add, save
@@ -37,14 +38,17 @@ class MeasureList:
 
 @use_case
 def list_measures(store: Store, viewer: Viewer, cycle: str, *,
-                  theme: str | None = None) -> MeasureList:
-    """The cycle's measures the viewer may see (of one theme, if given)."""
+                  theme: str | None = None, of_scope: str | None = None) -> MeasureList:
+    """The cycle's measures the viewer may see (of one theme, and of one scope, if given: see
+    :func:`weerbaar.services.scenarios.scope_filter`)."""
     scope = cycle_scope(store, viewer, cycle)
+    keep = scope_filter(of_scope)
     workspace, _ = scope.workspace()
     if theme is not None and theme not in {t.id for t in workspace.themes}:
         raise InvalidInput(f"{theme!r} is not a theme of cycle {cycle!r}", location=["theme"],
                            expected=", ".join(t.id for t in workspace.themes))
-    items = tuple(m for m in workspace.measures if theme is None or theme in m.themes)
+    items = tuple(m for m in workspace.measures
+                  if (theme is None or theme in m.themes) and keep(m.scope))
     scope.log(Marked("measure", m.id, scope.scheme.effective(m.marking)) for m in items)
     return MeasureList(scope, items)
 
@@ -110,14 +114,16 @@ def save_measure(store: Store, viewer: Viewer, cycle: str, measure: Measure, *,
                  delete: Collection[str] = ()) -> int:
     """Save a whole measure made against ``expected_revision``; its new revision (the same
     when nothing changed). A field the measure has that the edit leaves out is an error unless
-    ``delete`` names it; a stale revision is a conflict carrying the current measure."""
+    ``delete`` names it (the marking and the scope left out are kept); a stale revision is a
+    conflict carrying the current measure."""
     scope = cycle_scope(store, viewer, cycle, Role.ANALYST)
     scope.require_draft()
     shown: Measure = scope.item("measure", measure.id).item
-    edited = check_complete(measure, shown, delete, where="measure")
+    edited = check_complete(measure, shown, delete, where="measure", kept=("marking", "scope"))
     assert isinstance(edited, Measure)
-    if "marking" not in measure.model_fields_set and "marking" not in delete:
-        edited = edited.model_copy(update={"marking": shown.marking})
+    for kept in ("marking", "scope"):  # left out (and not deleted): kept as it is
+        if kept not in measure.model_fields_set and kept not in delete:
+            edited = edited.model_copy(update={kept: getattr(shown, kept)})
     _check_links(scope, edited)
     try:
         return save(store, cycle, edited, expected_revision=expected_revision,

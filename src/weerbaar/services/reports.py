@@ -1,5 +1,5 @@
 """Use case: the documents of a cycle — the midterm review or the risk analysis — as HTML, Word,
-PDF and Excel.
+PDF, Excel and OpenDocument (ODT text, ODS spreadsheet).
 
 Loads the cycle as the viewer may see it, assesses it (current and residual), compares it with
 its parent (when the viewer may read the parent), makes the priority list, optionally runs the
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from weerbaar.domain import CycleKind, Language, Workspace
+from weerbaar.domain import CycleKind, Language, SignalStatus, Workspace
 from weerbaar.domain.need_to_know import highest_marking
 from weerbaar.errors import InvalidInput
 from weerbaar.i18n import check_language
@@ -25,6 +25,7 @@ from weerbaar.methods.residual import residual_scenarios
 from weerbaar.reports.builder import build_report as build
 from weerbaar.reports.data import (
     Change,
+    HorizonInput,
     ParentComparison,
     ReportInput,
     ReportKind,
@@ -32,11 +33,12 @@ from weerbaar.reports.data import (
 )
 from weerbaar.reports.model import ReportDocument
 from weerbaar.reports.style import copy_template, load_style
-from weerbaar.reports.writers import FORMATS, render
+from weerbaar.reports.writers import FORMATS, figure_formats, render
 from weerbaar.services.analysis import analyse
 from weerbaar.services.compare import content_changes, parent_beside, readable_parent
 from weerbaar.services.registry import use_case
 from weerbaar.services.scope import CycleScope, cycle_scope, lower_clearance
+from weerbaar.services.signals import horizon_of
 from weerbaar.services.viewer import Viewer
 from weerbaar.services.visibility import check_level
 from weerbaar.store import Store
@@ -126,13 +128,23 @@ def report_input(scope: CycleScope, *, cut: str = "C",
         result = analyse(ws, profile, samples=uncertainty.samples, seed=uncertainty.seed,
                          progress=phase).result
     parent, parent_ws = _parent(scope, ws)
-    marking = within.combined(highest_marking(ws, within),
+    horizon = _horizon(scope)
+    shown = horizon.signals if horizon is not None else ()
+    marking = within.combined(highest_marking(ws, within, shown),
                               highest_marking(parent_ws, within) if parent_ws else None,
                               minimum_marking or within.lowest)
-    scope.log_workspace(ws)
+    scope.log_workspace(ws, shown)
     return ReportInput(cycle=scope.cycle, workspace=ws, profile=profile, assessment=assessment,
                        residual=residual, priorities=priorities, parent=parent,
-                       uncertainty=result, marking=marking, scheme=within)
+                       uncertainty=result, marking=marking, scheme=within, horizon=horizon)
+
+
+def _horizon(scope: CycleScope) -> HorizonInput | None:
+    """The cycle's horizon scan at the scope's clearance (dismissed signals left out, as in
+    the analysis), or None when the reader may see no signal: the report has no such chapter."""
+    section, trends, signals = horizon_of(scope)
+    active = tuple(s for s in signals if s.status is not SignalStatus.DISMISSED)
+    return HorizonInput(section, trends, active) if active else None
 
 
 def default_kind(kind: CycleKind) -> ReportKind:
@@ -153,7 +165,9 @@ def build_report(store: Store, viewer: Viewer, key: str, *,
     ``kind`` (review or analysis) defaults by the cycle's kind, ``lang`` (nl or en) to the
     cycle's language; file names are ``KEY-KIND-LANG.EXT``. ``classification`` is the lowest
     marking the report carries (it carries the highest marking of its content). The reads are
-    logged (channel ``report``).
+    logged (channel ``report``). However many formats are asked for, the document is built once,
+    each figure drawn once (in the image formats those writers need), and every format is
+    written from that one document.
     """
     scope = cycle_scope(store, viewer.via("report"), key)
     chosen = parse_formats(formats)
@@ -179,7 +193,8 @@ def build_report(store: Store, viewer: Viewer, key: str, *,
     options = ReportOptions(kind=(kind if kind == "analysis" else "review") if kind
                             else default_kind(data.cycle.kind), lang=language,
                             template=Path(template) if template else None,
-                            report_date=report_date, priority_cut=cut)
+                            report_date=report_date, priority_cut=cut,
+                            figure_formats=figure_formats(chosen))
     tick("build", 1)
     start = time.perf_counter()
     document = build(data, options)

@@ -24,12 +24,13 @@ from weerbaar.domain import (
     ReviewPart,
     ReviewSection,
     Role,
+    StrategyText,
     Theme,
     ThemeKind,
     ThemeReview,
     Verdict,
 )
-from weerbaar.domain.need_to_know import Marked
+from weerbaar.domain.need_to_know import Marked, strategy_text_marking
 from weerbaar.errors import Conflict, InvalidInput, NotFound
 from weerbaar.services.completeness import check_complete
 from weerbaar.services.registry import use_case
@@ -70,16 +71,22 @@ class ReviewList:
     scope: CycleScope
     themes: tuple[Theme, ...]
     reviews: dict[str, ThemeReview]
+    strategy_text: StrategyText | None = None  # introduction, conclusion, instruments
 
 
 @use_case
 def list_reviews(store: Store, viewer: Viewer, cycle: str) -> ReviewList:
-    """The cycle's themes with the reviews the viewer may see."""
+    """The cycle's themes with the reviews the viewer may see, and its strategy text (the
+    document's introduction, conclusion and generic instruments) when the viewer may see it."""
     scope = cycle_scope(store, viewer, cycle)
     workspace, _ = scope.workspace()
-    scope.log(Marked("review", r.theme, scope.scheme.effective(r.marking))
-              for r in workspace.reviews)
-    return ReviewList(scope, workspace.themes, {r.theme: r for r in workspace.reviews})
+    shown = [Marked("review", r.theme, scope.scheme.effective(r.marking))
+             for r in workspace.reviews]
+    if workspace.strategy_text is not None:
+        shown.append(strategy_text_marking(workspace.strategy_text, scope.scheme))
+    scope.log(shown)
+    return ReviewList(scope, workspace.themes, {r.theme: r for r in workspace.reviews},
+                      workspace.strategy_text)
 
 
 @dataclass(frozen=True)

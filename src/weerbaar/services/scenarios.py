@@ -11,15 +11,17 @@ marking unless they set one (an unchanged choice leaves an unmarked scenario unm
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from weerbaar.domain import Role, Scenario
+from weerbaar.domain import Role, Scenario, Scope
 from weerbaar.domain.need_to_know import scenario_markings
+from weerbaar.domain.scope import SCOPE_EXPECTED
 from weerbaar.errors import Conflict, InvalidInput
 from weerbaar.io.workspace import resolve_scenario
 from weerbaar.io.workspace_export import scenario_to_input
+from weerbaar.methods.crosswalk import unscored_criteria
 from weerbaar.methods.profile import MethodProfile
 from weerbaar.services.assessment import positions
 from weerbaar.services.registry import use_case
@@ -46,6 +48,11 @@ class ScenarioRow:
         """The scenario in file form (class codes or natural-unit values)."""
         return scenario_to_input(self.scenario, self.profile)
 
+    @property
+    def unscored(self) -> tuple[str, ...]:
+        """The profile's criteria the scenario does not score yet (outstanding)."""
+        return unscored_criteria(self.scenario, self.profile)
+
 
 @dataclass(frozen=True)
 class ScenarioList:
@@ -59,18 +66,41 @@ class ScenarioList:
 
 @use_case
 def list_scenarios(store: Store, viewer: Viewer, cycle: str, *, with_positions: bool = False,
-                   lang: str = "en") -> ScenarioList:
+                   lang: str = "en", of_scope: str | None = None) -> ScenarioList:
     """The cycle's scenarios the viewer may see, with their revisions and (``with_positions``)
-    their positions on the risk diagram, which assesses the cycle."""
+    their positions on the risk diagram, which assesses the cycle. ``of_scope`` keeps only the
+    scenarios of that scope (:func:`scope_filter`)."""
     scope = cycle_scope(store, viewer, cycle)
+    keep = scope_filter(of_scope)
     workspace, profile = scope.workspace()
     found = {p["id"]: p for p in positions(scope, lang=lang)} if with_positions else {}
     numbers = revisions(store, cycle, "scenario")
+    shown = [s for s in workspace.scenarios if keep(s.scope)]
     rows = tuple(ScenarioRow(s, scope.scheme.effective(s.marking), numbers.get(s.id, 0),
                              found.get(s.id), profile)
-                 for s in workspace.scenarios)
-    scope.log(m for s in workspace.scenarios for m in scenario_markings(s, scope.scheme))
+                 for s in shown)
+    scope.log(m for s in shown for m in scenario_markings(s, scope.scheme))
     return ScenarioList(scope, rows)
+
+
+NOT_STATED = "none"
+"""The scope filter for items without a stated scope."""
+
+
+def scope_filter(value: str | None, location: str = "scope") -> Callable[[Scope | None], bool]:
+    """Which items a scope filter keeps: all (None or ""), those of one scope (exactly that
+    value: a filter on ``european-netherlands`` does not include ``kingdom``), or those without
+    a stated scope (``none``). An unknown value is refused naming ``location``."""
+    if value is None or value == "":
+        return lambda _scope: True
+    if value == NOT_STATED:
+        return lambda scope: scope is None
+    try:
+        wanted = Scope(value)
+    except ValueError:
+        raise InvalidInput(f"unknown scope {value[:40]!r}", location=[location],
+                           expected=f"{SCOPE_EXPECTED} or {NOT_STATED}") from None
+    return lambda scope: scope is wanted
 
 
 @dataclass(frozen=True)
@@ -88,6 +118,12 @@ class ScenarioRecord:
     @property
     def profile(self) -> MethodProfile:
         return self.scope.profile
+
+    @property
+    def unscored(self) -> tuple[str, ...]:
+        """The profile's criteria the scenario does not score yet (outstanding: e.g. the new
+        criteria of a cycle carried to the next method profile)."""
+        return unscored_criteria(self.scenario, self.profile)
 
     @property
     def may_edit(self) -> bool:
@@ -150,7 +186,9 @@ def save_scenario(store: Store, viewer: Viewer, cycle: str, scenario: str,
     when ``delete`` names it (``impact.2.1``, ``likelihood``, ``narrative``,
     ``risk_category``); left out without that, it is an error, never a deletion. Errors name the
     key path (e.g. ``impact.2.1.ev``); ``source`` names the input (a form, a request) in them.
-    A stale ``expected_revision`` is a :class:`Conflict` carrying the current document."""
+    A stale ``expected_revision`` is a :class:`Conflict` carrying the current document.
+    ``scope`` left out keeps the scope; given empty (or null), or named in ``delete``, it is
+    cleared (no scope stated)."""
     scope = cycle_scope(store, viewer, cycle, Role.ANALYST)
     scope.require_draft()
     record = scope.item("scenario", scenario)
@@ -158,10 +196,13 @@ def save_scenario(store: Store, viewer: Viewer, cycle: str, scenario: str,
     current: Scenario = scope.stored("scenario", scenario).item
     workspace, profile = scope.workspace()
     given = marking_given(edited, current, scope)
+    kept_scope, edited = scope_of_edit(edited, shown, delete)
     raw = without_deleted({k: v for k, v in edited.items() if k != "marking" or given},
-                           shown, delete)
+                           shown, [d for d in delete if d != "scope"])
     resolved = resolve_scenario({**raw, "id": scenario}, profile, workspace.themes,
                                 source=source)
+    if kept_scope is not False:
+        resolved = resolved.model_copy(update={"scope": kept_scope})
     if "experts" not in edited:
         resolved = resolved.model_copy(update={"experts": shown.experts})
     if scope.clearance is not None:
@@ -205,6 +246,24 @@ def scenario_input_at(store: Store, viewer: Viewer, cycle: str, scenario: str,
     out = scenario_to_input(old, scope.profile)
     out["marking"] = scope.scheme.effective(old.marking)
     return out
+
+
+def scope_of_edit(edited: Mapping[str, Any], shown: Scenario,
+                  delete: Collection[str]) -> tuple[Scope | bool | None, dict[str, Any]]:
+    """The scope an edit leaves a scenario with, and the edit to resolve: ``False`` when the
+    edit gives a scope (resolved with the rest, so a wrong value is refused at ``scope``), the
+    scenario's own scope when the edit leaves it out, None when it clears it (empty or null, or
+    ``scope`` named in ``delete``)."""
+    out = dict(edited)
+    if "scope" in delete:
+        out.pop("scope", None)
+        return None, out
+    if "scope" not in out:
+        return shown.scope, out
+    if out["scope"] in (None, ""):
+        out.pop("scope")
+        return None, out
+    return False, out
 
 
 DELETABLE = ("likelihood", "narrative", "risk_category")
@@ -256,13 +315,13 @@ def save_scores(store: Store, viewer: Viewer, cycle: str, scenario: str,
     shown: Scenario = scope.item("scenario", scenario).item
     base = scenario_to_input(shown, scope.profile)
     edited = {k: v for k, v in base.items() if k not in (*SCORE_FIELDS, "experts")}
-    edited.update({k: v for k, v in scores.items() if k in SCORE_FIELDS})
+    edited.update({k: v for k, v in scores.items() if k in (*SCORE_FIELDS, "scope")})
     return save_scenario(store, viewer, cycle, scenario, edited,
                          expected_revision=expected_revision, reason=reason, source=source,
                          delete=delete)
 
 
-__all__ = ["DELETABLE", "SCORE_FIELDS", "ScenarioList", "ScenarioRecord", "ScenarioRow",
-           "current_document", "edit_scenario", "get_scenario", "list_scenarios",
+__all__ = ["DELETABLE", "NOT_STATED", "SCORE_FIELDS", "ScenarioList", "ScenarioRecord",
+           "ScenarioRow", "current_document", "edit_scenario", "get_scenario", "list_scenarios",
            "marking_given", "save_scenario", "save_scores", "scenario_input_at",
-           "without_deleted"]
+           "scope_filter", "scope_of_edit", "without_deleted"]

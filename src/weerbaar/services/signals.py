@@ -417,8 +417,16 @@ def _whole_signal(store: Store, key: str, seen: Stored[Signal]) -> Stored[Signal
 def section_of(scope: CycleScope, settings: HorizonSettings = HorizonSettings()) -> HorizonSection:
     """The horizon-scan section of the scope's cycle: per theme (in the cycle's order), the
     signals received and the trends with their strength, popularity and top terms."""
+    return horizon_of(scope, settings)[0]
+
+
+def horizon_of(scope: CycleScope, settings: HorizonSettings = HorizonSettings()
+               ) -> tuple[HorizonSection, TrendReport, list[Signal]]:
+    """The horizon-scan section of the scope's cycle with the trends (and their signals' keys)
+    and the signals it rests on, at the scope's clearance; for a report's chapter."""
     report, items = trends_of(scope, settings)
-    return horizon_section(report, items, [t.id for t in scope.workspace()[0].themes])
+    return (horizon_section(report, items, [t.id for t in scope.workspace()[0].themes]), report,
+            items)
 
 
 @use_case

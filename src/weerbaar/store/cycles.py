@@ -34,17 +34,22 @@ from weerbaar.store.scenarios import MEASURE, REVIEW, SCENARIO, check_scenario
 from weerbaar.store.schema import cycles, scenarios, themes
 from weerbaar.store.settings import scheme_of
 from weerbaar.store.signals import SIGNAL
+from weerbaar.store.strategy_texts import STRATEGY_TEXT
+from weerbaar.store.threat_levels import THREAT_LEVEL, check_threat_level
 
 Progress = Callable[[int, int], None]
-KINDS: tuple[docs.DocumentKind[Any], ...] = (SCENARIO, REVIEW, MEASURE)
+KINDS: tuple[docs.DocumentKind[Any], ...] = (SCENARIO, REVIEW, MEASURE, THREAT_LEVEL,
+                                              STRATEGY_TEXT)
 BATCH = 50  # documents per batched insert: progress stays visible, statements stay small
 
 
 def insert_cycle(conn: Connection, *, key: str, kind: CycleKind, profile: MethodProfile,
                title: str | None, parent_id: int | None, language: str, illustrative: bool,
                note: str | None, period: tuple[str | None, str | None], actor: str,
-               reason: str | None) -> tuple[int, datetime]:
-    """Insert a new (draft) cycle; its id and creation time. A key in use is a Conflict."""
+               reason: str | None, crosswalk: dict[str, str] | None = None
+               ) -> tuple[int, datetime]:
+    """Insert a new (draft) cycle; its id and creation time. A key in use is a Conflict.
+    ``crosswalk`` records the crosswalk a cycle was carried through (id, profiles, hash)."""
     at = utcnow()
     if conn.execute(select(cycles.c.id).where(cycles.c.key == key)).scalar() is not None:
         raise Conflict(f"a cycle {key!r} exists already; choose another key")
@@ -53,18 +58,24 @@ def insert_cycle(conn: Connection, *, key: str, kind: CycleKind, profile: Method
         key=key, title=title, kind=kind.value, parent_id=parent_id, profile_pk=profile_pk,
         period_start=period[0], period_end=period[1], language=language,
         illustrative=illustrative, note=note, status=CycleStatus.DRAFT.value, created_at=at,
-        created_by=actor))
+        created_by=actor, crosswalk=crosswalk))
     assert result.inserted_primary_key is not None
+    detail: dict[str, object] = {"kind": kind.value, "profile": profile.content_hash,
+                                 "reason": reason}
+    if crosswalk is not None:
+        detail["crosswalk"] = crosswalk
     audit.append(conn, at=at, actor=actor, action="create", entity_type="cycle", entity_key=key,
-                 cycle_key=key, detail={"kind": kind.value, "profile": profile.content_hash,
-                                        "reason": reason})
+                 cycle_key=key, detail=detail)
     return int(result.inserted_primary_key[0]), at
 
 
 def documents_of(workspace: Workspace, kind: docs.DocumentKind[Any]) -> Sequence[BaseModel]:
     """The workspace's documents of one kind."""
+    threat_level = () if workspace.threat_level is None else (workspace.threat_level,)
+    strategy_text = () if workspace.strategy_text is None else (workspace.strategy_text,)
     return {"scenario": workspace.scenarios, "review": workspace.reviews,
-            "measure": workspace.measures}[kind.entity]
+            "measure": workspace.measures, "threat_level": threat_level,
+            "strategy_text": strategy_text}[kind.entity]
 
 
 def import_workspace(store: Store, workspace: Workspace, *, key: str, kind: CycleKind,
@@ -80,13 +91,15 @@ def import_workspace(store: Store, workspace: Workspace, *, key: str, kind: Cycl
             parent_id=None, language=workspace.language, illustrative=workspace.illustrative,
             note=workspace.note, period=period, actor=actor, reason=reason)
         insert_themes(conn, cycle_id, workspace.themes)
-        total = len(workspace.scenarios) + len(workspace.reviews) + len(workspace.measures)
+        total = sum(len(documents_of(workspace, k)) for k in KINDS)
         done = 0
         for doc_kind in KINDS:
             items = list(documents_of(workspace, doc_kind))
             if doc_kind is SCENARIO:
                 for scenario in workspace.scenarios:
                     check_scenario(scenario, workspace.themes, profile)
+            if doc_kind is THREAT_LEVEL and workspace.threat_level is not None:
+                check_threat_level(workspace.threat_level, workspace.themes)
             for start in range(0, len(items), BATCH):
                 batch = items[start:start + BATCH]
                 docs.insert_documents(
@@ -122,7 +135,9 @@ def cycle_workspace(store: Store, key: str, *,
         workspace = Workspace(profile=profile.id, title=row.title, language=row.language,
                               illustrative=row.illustrative, note=row.note,
                               themes=load_themes(conn, row.id), scenarios=found["scenario"],
-                              reviews=found["review"], measures=found["measure"])
+                              reviews=found["review"], measures=found["measure"],
+                              threat_level=next(iter(found["threat_level"]), None),
+                              strategy_text=next(iter(found["strategy_text"]), None))
         if clearance is not None:
             scheme = scheme_of(conn)
             signals = {s.item.id for s in docs.list_stored(conn, SIGNAL, row.id)

@@ -7,20 +7,23 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from weerbaar.domain import Scenario, ThemeReview
+from weerbaar.domain import Scenario, ThemeReview, ThreatLevelHistory
 from weerbaar.errors import InvalidInput, NotFound
 from weerbaar.store import documents as docs
 from weerbaar.store.core import Store, utcnow
 from weerbaar.store.records import RevisionInfo, cycle_row, load_themes, profile_of, require_draft
 from weerbaar.store.scenarios import MEASURE, REVIEW, SCENARIO, check_scenario
 from weerbaar.store.signals import SIGNAL
+from weerbaar.store.strategy_texts import STRATEGY_TEXT
+from weerbaar.store.threat_levels import THREAT_LEVEL, check_threat_level
 from weerbaar.store.vital import DEPENDENCY, PROCESS
 
 # kinds whose history can be listed, compared and restored (vital processes and dependencies
 # are keyed by their id and by ``supplier->dependent[conditions]``)
 KIND_BY_NAME: dict[str, docs.DocumentKind[Any]] = {
     "scenario": SCENARIO, "review": REVIEW, "measure": MEASURE, "signal": SIGNAL,
-    "process": PROCESS, "dependency": DEPENDENCY}
+    "process": PROCESS, "dependency": DEPENDENCY, "threat_level": THREAT_LEVEL,
+    "strategy_text": STRATEGY_TEXT}
 
 
 def kind_named(name: str) -> docs.DocumentKind[Any]:
@@ -32,7 +35,7 @@ def kind_named(name: str) -> docs.DocumentKind[Any]:
 
 
 def _kind_of(item: BaseModel) -> docs.DocumentKind[Any]:
-    for kind in (SCENARIO, REVIEW, MEASURE, SIGNAL):
+    for kind in (SCENARIO, REVIEW, MEASURE, SIGNAL, THREAT_LEVEL, STRATEGY_TEXT):
         if isinstance(item, kind.model):
             return kind
     raise TypeError(f"cannot store a {type(item).__name__}")
@@ -55,6 +58,8 @@ def save(store: Store, key: str, item: BaseModel, *, expected_revision: int, act
         elif isinstance(item, ThemeReview) and item.theme not in {t.id for t in themes}:
             raise InvalidInput(f"theme {item.theme!r} is not a theme of cycle {key!r}",
                                location=["review", "theme"])
+        elif isinstance(item, ThreatLevelHistory):
+            check_threat_level(item, themes)
         return docs.write(conn, kind, cycle_id=row.id, cycle_key=key, item=item,
                           expected_revision=expected_revision, actor=actor, reason=reason,
                           at=utcnow())
@@ -68,6 +73,8 @@ def add(store: Store, key: str, item: BaseModel, *, actor: str, reason: str | No
         require_draft(row)
         if isinstance(item, Scenario):
             check_scenario(item, load_themes(conn, row.id), profile_of(conn, row))
+        elif isinstance(item, ThreatLevelHistory):
+            check_threat_level(item, load_themes(conn, row.id))
         position = len(docs.list_stored(conn, kind, row.id, include_removed=True))
         docs.insert_document(conn, kind, cycle_id=row.id, cycle_key=key, item=item,
                              position=position, actor=actor, reason=reason, at=utcnow())

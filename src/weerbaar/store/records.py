@@ -89,7 +89,8 @@ def to_cycle(conn: Connection, row: Row[Any]) -> Cycle:
                  period_start=row.period_start, period_end=row.period_end,
                  language=row.language, illustrative=row.illustrative, note=row.note,
                  status=CycleStatus(row.status), frozen_at=row.frozen_at,
-                 frozen_by=row.frozen_by, created_at=row.created_at, created_by=row.created_by)
+                 frozen_by=row.frozen_by, created_at=row.created_at, created_by=row.created_by,
+                 crosswalk=(row.crosswalk or {}).get("id"))
 
 
 def load_themes(conn: Connection, cycle_id: int) -> tuple[Theme, ...]:

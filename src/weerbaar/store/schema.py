@@ -70,6 +70,8 @@ cycles = Table(
     Column("frozen_by", String(100)),
     Column("created_at", DateTime(), nullable=False),
     Column("created_by", String(100), nullable=False),
+    # the crosswalk a cycle was carried through from its parent's profile (migration 0012)
+    Column("crosswalk", JSON),
 )
 
 themes = Table(
@@ -219,6 +221,8 @@ measures = _versioned("measures")
 signals = _versioned("signals")  # horizon-scan signals (migration 0003)
 processes = _versioned("processes")  # vital processes and assets (migration 0003)
 dependencies = _versioned("dependencies")  # dependencies between processes (migration 0003)
+threat_levels = _versioned("threat_levels")  # a cycle's threat-level history (migration 0010)
+strategy_texts = _versioned("strategy_texts")  # introduction, conclusion, instruments (0011)
 
 users = Table(
     "users", metadata,
@@ -325,6 +329,6 @@ expert_drafts = Table(  # an expert's form as typed, not yet (re)submitted (migr
 # Written in dependency order; backups and restores follow this order. Login sessions and login
 # attempts are not backed up (short-lived secrets and throttling state).
 TABLES = (settings, method_profiles, cycles, themes, risk_categories, scenarios, scores, reviews,
-          measures,
+          measures, threat_levels, strategy_texts,
           signals, processes, dependencies, users, grants, expert_sessions, expert_submissions,
           expert_drafts, revisions, audit_log, audit_head, read_log, read_head)

@@ -17,12 +17,12 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection, insert, select, update
 
-from weerbaar.domain import ClassificationScheme, Scenario
+from weerbaar.domain import ClassificationScheme, Scenario, ThreatLevelHistory
 from weerbaar.domain.classification import PRESETS, classification_preset
 from weerbaar.errors import Conflict, InvalidInput
 from weerbaar.store import audit
 from weerbaar.store.core import Store, utcnow
-from weerbaar.store.schema import measures, reviews, scenarios, settings, signals
+from weerbaar.store.schema import measures, reviews, scenarios, settings, signals, threat_levels
 
 CLASSIFICATION = "classification"
 
@@ -47,6 +47,10 @@ def markings_of(item: BaseModel) -> Iterator[tuple[str, str]]:
         for i, expert in enumerate(item.experts):
             if expert.marking is not None:
                 yield f"experts[{i}].marking", expert.marking
+    if isinstance(item, ThreatLevelHistory):
+        for i, entry in enumerate(item.entries):
+            if entry.marking is not None:
+                yield f"entries[{i}].marking", entry.marking
 
 
 def check_markings(scheme: ClassificationScheme, items: Iterable[tuple[str, BaseModel]]) -> None:
@@ -61,10 +65,11 @@ def check_markings(scheme: ClassificationScheme, items: Iterable[tuple[str, Base
 def _stored_markings(conn: Connection) -> dict[str, int]:
     """How often each marking occurs in stored content (current documents)."""
     counts: dict[str, int] = {}
-    for table in (scenarios, reviews, measures, signals):
+    for table in (scenarios, reviews, measures, signals, threat_levels):
         for (document,) in conn.execute(select(table.c.document)):
             found = [document.get("marking")]
             found += [e.get("marking") for e in document.get("experts") or ()]
+            found += [e.get("marking") for e in document.get("entries") or ()]
             for marking in found:
                 if marking is not None:
                     counts[marking] = counts.get(marking, 0) + 1

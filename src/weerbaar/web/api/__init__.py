@@ -17,9 +17,12 @@ from weerbaar.web.api.reviews import router as reviews
 from weerbaar.web.api.scenarios import router as scenarios
 from weerbaar.web.api.search import router as search
 from weerbaar.web.api.sessions import router as sessions
+from weerbaar.web.api.strategy_text import router as strategy_text
+from weerbaar.web.api.threat_level import router as threat_level
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
-for part in (auth, profiles, cycles, scenarios, reviews, measures, sessions, search, admin, account):
+for part in (auth, profiles, cycles, scenarios, reviews, measures, sessions, search, admin, account,
+             threat_level, strategy_text):
     router.include_router(part)
 
 __all__ = ["router"]

@@ -4,21 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from weerbaar.domain import Measure
 from weerbaar.domain.limits import INT_MAX
 from weerbaar.errors import InvalidInput
+from weerbaar.services.caveats import scope_caveats
 from weerbaar.services.measures import add_measure, get_measure, list_measures, save_measure
+from weerbaar.web.api.caveated import HEADERS_DOC, caveat_headers
+from weerbaar.web.api.scenarios import ScopeQuery
 from weerbaar.web.deps import CsrfHeader, IdentityDep, StoreDep, ViewerDep, check_csrf
 
 router = APIRouter()
 
 
-@router.get("/cycles/{cycle}/measures")
-def api_measures(cycle: str, viewer: ViewerDep, store: StoreDep) -> list[dict[str, Any]]:
-    return [m.model_dump(mode="json") for m in list_measures(store, viewer, cycle).measures]
+@router.get("/cycles/{cycle}/measures", responses=HEADERS_DOC)
+def api_measures(cycle: str, viewer: ViewerDep, store: StoreDep, response: Response,
+                 scope: ScopeQuery = None, lang: str = "en") -> list[dict[str, Any]]:
+    """The cycle's measures (of one scope, if ``scope`` is given; ``none``: no scope stated);
+    the caveats of the results they act on in the headers ``Weerbaar-Illustrative`` and
+    ``Weerbaar-Caveats``."""
+    found = list_measures(store, viewer, cycle, of_scope=scope)
+    caveat_headers(response, scope_caveats(found.scope, lang))
+    return [m.model_dump(mode="json") for m in found.measures]
 
 
 @router.post("/cycles/{cycle}/measures", status_code=201)
@@ -32,7 +41,8 @@ def api_measure_add(cycle: str, body: Measure, identity: IdentityDep, store: Sto
 
 class MeasureUpdate(BaseModel):
     """A whole measure, the revision the edit was made against, and the fields to delete (a
-    field left out without being named here is an error, never a deletion)."""
+    field left out without being named here is an error, never a deletion; the marking and
+    the scope left out are kept)."""
 
     measure: Measure
     expected_revision: int = Field(ge=1, le=INT_MAX)

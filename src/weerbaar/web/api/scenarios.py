@@ -3,24 +3,29 @@ revisions."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from weerbaar.domain.limits import INT_MAX
+from weerbaar.services.caveats import cycle_caveats, scope_caveats
 from weerbaar.services.history import item_diff, item_history
 from weerbaar.services.scenarios import get_scenario, list_scenarios, save_scenario
+from weerbaar.web.api.caveated import HEADERS_DOC, Caveated, caveat_headers, caveated
 from weerbaar.web.deps import CsrfHeader, IdentityDep, RevisionQuery, StoreDep, ViewerDep, check_csrf
 
 router = APIRouter()
+ScopeQuery = Annotated[str | None, Query(max_length=40, description=(
+    "european-netherlands, caribbean-netherlands, kingdom, or none (no scope stated)"))]
 
 
 class ScenarioUpdate(BaseModel):
     """A scenario in workspace-file form (class codes or natural-unit values), the revision the
     edit was made against, and what to delete (``impact.C``, ``likelihood``, ``narrative``,
-    ``risk_category``): a score the scenario has that the body leaves out without naming it
-    here is an error, never a deletion."""
+    ``risk_category``, ``scope``): a score the scenario has that the body leaves out without
+    naming it here is an error, never a deletion. ``scope`` is optional: left out, the
+    scenario keeps its scope."""
 
     scenario: dict[str, Any]
     expected_revision: int = Field(ge=1, le=INT_MAX)
@@ -28,21 +33,30 @@ class ScenarioUpdate(BaseModel):
     delete: list[str] = Field(default_factory=list, max_length=100)
 
 
-@router.get("/cycles/{cycle}/scenarios")
-def api_scenarios(cycle: str, viewer: ViewerDep, store: StoreDep) -> list[dict[str, Any]]:
-    found = list_scenarios(store, viewer, cycle)
+@router.get("/cycles/{cycle}/scenarios", responses=HEADERS_DOC)
+def api_scenarios(cycle: str, viewer: ViewerDep, store: StoreDep, response: Response,
+                  scope: ScopeQuery = None, lang: str = "en") -> list[dict[str, Any]]:
+    """The cycle's scenarios (of one scope, if ``scope`` is given; ``none``: no scope
+    stated); the caveats of their results in the headers ``Weerbaar-Illustrative`` and
+    ``Weerbaar-Caveats``."""
+    found = list_scenarios(store, viewer, cycle, of_scope=scope)
+    caveat_headers(response, scope_caveats(found.scope, lang))
     return [{"id": r.scenario.id, "title": r.scenario.title, "theme": r.scenario.theme,
              "type": r.scenario.type.value, "marking": r.marking, "revision": r.revision,
-             "scores": r.input} for r in found.rows]
+             "scope": r.scenario.scope.value if r.scenario.scope else None,
+             "scores": r.input, "unscored": list(r.unscored)} for r in found.rows]
 
 
-@router.get("/cycles/{cycle}/scenarios/{scenario}")
+@router.get("/cycles/{cycle}/scenarios/{scenario}", response_model=Caveated)
 def api_scenario(cycle: str, scenario: str, viewer: ViewerDep,
-                 store: StoreDep) -> dict[str, Any]:
+                 store: StoreDep, lang: str = "en") -> dict[str, Any]:
+    """One scenario, with the caveats of the cycle's results."""
     record = get_scenario(store, viewer, cycle, scenario)
     stored = record.stored
-    return {"revision": stored.revision, **record.updated, "removed": stored.removed,
-            "scenario": stored.item.model_dump(mode="json"), "input": record.input}
+    return caveated({
+        "revision": stored.revision, **record.updated, "removed": stored.removed,
+        "scenario": stored.item.model_dump(mode="json"), "input": record.input,
+        "unscored": list(record.unscored)}, cycle_caveats(store, viewer, cycle, lang=lang))
 
 
 @router.put("/cycles/{cycle}/scenarios/{scenario}")

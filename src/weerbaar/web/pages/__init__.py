@@ -17,10 +17,11 @@ from weerbaar.web.pages.reviews import router as reviews
 from weerbaar.web.pages.scenarios import router as scenarios
 from weerbaar.web.pages.search import router as search
 from weerbaar.web.pages.sessions import router as sessions
+from weerbaar.web.pages.strategy_text import router as strategy_text
 
 router = APIRouter(include_in_schema=False)
 for part in (auth, dashboard, scenarios, sessions, reviews, measures, compare, reports, profiles,
-             horizon, cascade, search, admin, account):
+             horizon, cascade, search, admin, account, strategy_text):
     router.include_router(part)
 
 __all__ = ["router"]

@@ -15,6 +15,8 @@ REPORT_TYPES = {
     "pdf": "application/pdf",
     "html": "text/html; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
 }
 
 
@@ -22,7 +24,7 @@ REPORT_TYPES = {
 def report_download(cycle: str, store: StoreDep, identity: IdentityDep,
                     format: str = "docx", kind: str | None = None,
                     lang: str | None = None) -> Response:
-    """The cycle's report (review or analysis) as a Word, PDF, HTML or Excel download."""
+    """The cycle's report (review or analysis) as a Word, PDF, HTML, Excel, ODT or ODS download."""
     run = build_report(store, identity.viewer, cycle, formats=[format], kind=kind, lang=lang)
     (name, content), = run.files.items()
     return Response(content, media_type=REPORT_TYPES[name.rsplit(".", 1)[-1]],

@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from weerbaar.domain import Answer, ReviewPart, Verdict
+from weerbaar.domain import Answer, ReviewPart, Verdict, suggested_verdict
+from weerbaar.domain.review import SUGGESTION_RULE, VERDICT_PROVENANCE
 from weerbaar.errors import Conflict, InvalidInput
 from weerbaar.services.accounts import Identity
 from weerbaar.services.reviews import (
@@ -19,6 +20,7 @@ from weerbaar.web.deps import IdentityDep, StoreDep, form_of, revision_of
 from weerbaar.web.merge import THEIRS, Merge, apply_choices, three_way
 from weerbaar.web.render import page
 from weerbaar.web.review_form import MERGED, review_fields, review_from_form
+from weerbaar.web.threat_view import threat_context
 
 router = APIRouter()
 
@@ -28,7 +30,8 @@ def review_list(request: Request, cycle: str, store: StoreDep,
                 identity: IdentityDep) -> Response:
     found = list_reviews(store, identity.viewer, cycle)
     return page(request, "reviews.html", identity=identity, cycle=found.scope.cycle,
-                themes=found.themes, reviews=found.reviews)
+                themes=found.themes, reviews=found.reviews, text=found.strategy_text,
+                **threat_context(request, store, identity.viewer, cycle))
 
 
 def _page(request: Request, identity: Identity, record: ReviewRecord, *,
@@ -40,7 +43,11 @@ def _page(request: Request, identity: Identity, record: ReviewRecord, *,
                 parts=list(ReviewPart), answers=list(Answer), verdicts=list(Verdict),
                 generic=record.generic, may_edit=record.may_edit, may_judge=record.may_judge,
                 error=error, values=values or review_fields(record.review, record.marking),
-                merge=merge, **record.scope.marking_choices())
+                merge=merge, suggested=suggested_verdict(record.review.comprehensive.answer,
+                                                         record.review.more_resilient.answer),
+                suggestion_rule=SUGGESTION_RULE, verdict_origin=VERDICT_PROVENANCE,
+                **threat_context(request, record.scope.store, identity.viewer, record.scope.key),
+                **record.scope.marking_choices())
 
 
 @router.get("/cycles/{cycle}/reviews/{theme}")

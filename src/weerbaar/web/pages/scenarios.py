@@ -7,6 +7,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from weerbaar.errors import Conflict, InvalidInput, format_key_path
 from weerbaar.services.accounts import Identity
+from weerbaar.services.caveats import scope_caveats
 from weerbaar.services.history import item_diff, item_history
 from weerbaar.services.scenarios import (
     ScenarioRecord,
@@ -26,7 +27,8 @@ from weerbaar.web.forms import (
     typed_scores,
 )
 from weerbaar.web.merge import THEIRS, Merge, apply_choices, three_way
-from weerbaar.web.render import asked_language, page
+from weerbaar.web.render import asked_language, language, page
+from weerbaar.web.threat_view import names
 
 router = APIRouter()
 
@@ -35,14 +37,18 @@ SCORE_PARTS = (*BOUNDS, "reasoning", *PROBABILITY_FIELDS)
 
 @router.get("/cycles/{cycle}/scenarios")
 def scenario_list(request: Request, cycle: str, store: StoreDep,
-                  identity: IdentityDep) -> Response:
+                  identity: IdentityDep, scope: str | None = None) -> Response:
     found = list_scenarios(store, identity.viewer, cycle, with_positions=True,
-                           lang=asked_language(request))
+                           lang=asked_language(request), of_scope=scope)
     workspace = found.scope.workspace()[0]
     return page(request, "scenarios.html", identity=identity, cycle=found.scope.cycle,
                 scenarios=[r.scenario for r in found.rows],
                 positions={r.scenario.id: r.position for r in found.rows if r.position},
-                themes={t.id: t for t in workspace.themes}, **found.scope.marking_choices())
+                unscored={r.scenario.id: r.unscored for r in found.rows if r.unscored},
+                themes={t.id: t for t in workspace.themes}, scope_filter=scope or "",
+                scoped=bool(scope) or any(s.scope for s in workspace.scenarios),
+                caveats=scope_caveats(found.scope, language(request)),
+                **names(request), **found.scope.marking_choices())
 
 
 @router.get("/cycles/{cycle}/scenarios/{scenario}")
@@ -57,7 +63,7 @@ def scenario_detail(request: Request, cycle: str, scenario: str, store: StoreDep
     return page(request, "scenario.html", identity=identity, cycle=record.scope.cycle,
                 stored=record.stored, s=record.scenario, profile=record.profile,
                 revisions=revisions, changes=changes, a=a, b=b, may_edit=record.may_edit,
-                **record.scope.marking_choices())
+                unscored=record.unscored, **names(request), **record.scope.marking_choices())
 
 
 @router.get("/cycles/{cycle}/scenarios/{scenario}/edit")
@@ -71,7 +77,8 @@ def scenario_edit(request: Request, cycle: str, scenario: str, store: StoreDep,
 def score_values(record: ScenarioRecord) -> dict[str, str]:
     """The scoring form's fields of a scenario (its scores and its effective marking)."""
     return {**typed_scores(record.input),
-            "marking": record.scope.scheme.effective(record.scenario.marking)}
+            "marking": record.scope.scheme.effective(record.scenario.marking),
+            "scope": record.input.get("scope", "")}
 
 
 def _score_page(request: Request, identity: Identity, record: ScenarioRecord, *,
@@ -83,7 +90,7 @@ def _score_page(request: Request, identity: Identity, record: ScenarioRecord, *,
                 values=values, revision=revision, errors=errors or {}, conflict=conflict,
                 merge=merge, confirm=confirm or [], probability_fields=PROBABILITY_FIELDS,
                 criteria={c.id: c for c in record.profile.criteria},
-                horizon=horizon_of(record),
+                horizon=horizon_of(record), **names(request),
                 **record.scope.marking_choices())
 
 
@@ -133,6 +140,8 @@ async def scenario_save(request: Request, cycle: str, scenario: str, store: Stor
         if undecided:
             raise FormErrors({name: "decide: keep yours or take theirs" for name in undecided})
         scores = form_scores(plain, marking=True)
+        if "scope" in plain:  # the form's choice ("": no scope stated)
+            scores["scope"] = plain["scope"]
         if deleted and plain.get("confirm_deletion") != "yes":
             record = edit_scenario(store, viewer, cycle, scenario)
             return _score_page(request, identity, record, values=form, revision=expected,
@@ -150,9 +159,11 @@ async def scenario_save(request: Request, cycle: str, scenario: str, store: Stor
         record = edit_scenario(store, viewer, cycle, scenario)
         base = scenario_input_at(store, viewer, cycle, scenario, expected)
         theirs = score_values(record)
-        before = {**typed_scores(base), "marking": base["marking"]} if base else {}
+        before = ({**typed_scores(base), "marking": base["marking"],
+                   "scope": base.get("scope", "")} if base else {})
         scored = {k for k in {*before, *theirs, *plain}
-                  if k == "marking" or ("-" in k and k.rsplit("-", 1)[-1] in SCORE_PARTS)}
+                  if k in ("marking", "scope")
+                  or ("-" in k and k.rsplit("-", 1)[-1] in SCORE_PARTS)}
         merge = three_way(before, plain, theirs, sorted(scored))
         return _score_page(request, identity, record, values=merge.values,
                            revision=record.stored.revision, status_code=409, merge=merge,
