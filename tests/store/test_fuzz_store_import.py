@@ -158,6 +158,19 @@ def test_strategy_import_is_all_or_nothing(cycle: Store, folder: Path, drop: set
     _all_or_nothing(cycle, path, lambda: import_strategy(cycle, AS_T, KEY, path))
 
 
+def test_a_review_part_over_the_text_limit_is_refused_naming_the_file(cycle: Store,
+                                                                     folder: Path) -> None:
+    """Found by the fuzz test above: a theme's part longer than a review may hold was a raw
+    validation error; it is a clear error naming the file, and nothing is written."""
+    at = SEED_LINES.index("Korte samenvatting NVS 2019") + 1
+    lines = [*SEED_LINES[:at], "x" * 60_000 + ".", *SEED_LINES[at:]]
+    path = folder / "review.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(InvalidInput, match="at most"):
+        import_strategy(cycle, AS_T, KEY, path)
+    assert not _all_or_nothing(cycle, path, lambda: import_strategy(cycle, AS_T, KEY, path))
+
+
 # -- backups ---------------------------------------------------------------------------------------
 @pytest.fixture
 def document(cycle: Store, folder: Path) -> dict[str, Any]:

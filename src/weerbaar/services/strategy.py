@@ -251,8 +251,15 @@ def import_strategy(store: Store, viewer: Viewer, key: str, path: Path | str, *,
     reviews = dict(current)
     for text, match in zip(document.themes, matches, strict=True):
         if match.theme is not None:
-            reviews[match.theme] = review_from_text(match.theme, text, document,
-                                                    current.get(match.theme))
+            try:
+                reviews[match.theme] = review_from_text(match.theme, text, document,
+                                                        current.get(match.theme))
+            except ValidationError as exc:
+                error = exc.errors()[0]
+                raise InvalidInput(error["msg"].removeprefix("Value error, "), source=Path(path),
+                                   location=[text.heading, *error["loc"]],
+                                   expected=f"the review of theme {match.theme} within the "
+                                            "limits of a review") from None
     ordered = tuple(reviews[t.id] for t in workspace.themes if t.id in reviews)
     taken = {t.id for t in generics}  # a heading's own key stays the same on a re-import
     instruments = []
